@@ -12,7 +12,33 @@ namespace Orrery::Dag {
 // Every problem of the pipeline's graph, in file order: DuplicateName, SelfDependency,
 // UnknownDependency, Cycle (message spells the whole path "a -> b -> c -> a"). Each error
 // carries the line/column of the job or dependency that causes it (from SourceLocation).
+//
+// "File order" is the order of pipeline.jobs and, inside a job, of its dependencies; a job's
+// own error comes before those of its dependencies.
+//   DuplicateName      at a later job of an already used name (the message names the line of
+//                      the first); also at a dependency listed twice in one job. Only the first
+//                      job of a name takes part in the graph.
+//   SelfDependency     at the dependency.
+//   UnknownDependency  at the dependency; "(did you mean 'x'?)" for the closest other job name
+//                      within edit distance 2 that keeps part of what was typed (distance less
+//                      than the length of the unknown name); ties go to the job defined first.
+//   Cycle              at the dependency that closes the cycle. The path follows the edges in
+//                      the direction of execution, upstream -> downstream ("a -> b" = b depends
+//                      on a), starting and ending at the job of the cycle defined first in the
+//                      file: "a -> b -> c -> a" is reported at a's dependency on c. The path is
+//                      the shortest cycle through that job. Every strongly connected component
+//                      yields at least one cycle; further cycles of a component are reported
+//                      only when they share no edge with the cycles reported before, so each
+//                      Cycle error needs its own fix. Self and unknown dependencies are not
+//                      part of the cycle search. Linear in jobs + edges per reported cycle.
 QList<Error> validateAll(const Pipeline &pipeline);
+
+// The cycles that validateAll() reports, in the same order, as job names from the job defined
+// first back to it: {"a", "b", "c", "a"} (for editors that highlight the path).
+QList<QStringList> findCycles(const Pipeline &pipeline);
+
+// "a -> b -> c -> a", as in Cycle messages.
+QString cyclePathString(const QStringList &path);
 
 // The first of validateAll(), or ok.
 Result<void> validate(const Pipeline &pipeline);
@@ -25,6 +51,11 @@ Result<QStringList> topologicalOrder(const Pipeline &pipeline);
 // Cycle error spelling the cycle it would close ("extract -> load -> extract"),
 // SelfDependency, UnknownDependency for a job not in the pipeline, DuplicateName when the
 // edge already exists.
+// Checked in that order: UnknownDependency (upstream, then downstream), SelfDependency,
+// DuplicateName, Cycle. The cycle path has the same direction as validateAll()'s: it starts at
+// `downstream`, follows the shortest chain of existing edges to `upstream` and ends with the
+// proposed edge back to `downstream` (canAddEdge(p, "load", "extract") when load already
+// depends on extract: "extract -> load -> extract"). The errors carry no line/column.
 Result<void> canAddEdge(const Pipeline &pipeline, const QString &upstream, const QString &downstream);
 
 enum class Readiness {
@@ -33,20 +64,31 @@ enum class Readiness {
     Skip,    // some dependency can no longer be satisfied: the job is skipped
 };
 
+QString readinessName(Readiness r); // "blocked" | "ready" | "skip"
+
 // Whether `job` may start, given the current state of each upstream run (by job name; an
 // upstream with no entry has not run yet and counts as Blocked). Satisfied by:
 //   success  -> success
 //   failed   -> failed, timed_out, lost
 //   finished -> any final state (success, failed, timed_out, cancelled, lost, skipped)
 // A final upstream state that does not satisfy the dependency makes the job Skip.
+// Skip wins over Blocked: as soon as one dependency can never be satisfied the job is Skip,
+// even while other upstream jobs are still waiting or running (like Airflow's all_success).
+// Cancelled and skipped upstreams satisfy only `finished`. A job without dependencies is Ready.
 Readiness readiness(const Job &job, const QHash<QString, RunState> &states);
 
 // Given the states of a pipeline run so far, the jobs (in topological order) that are now
 // Skip, including those skipped only because an upstream job is skipped by this very call
 // (skips propagate). Jobs that already have a state are not returned.
+// A job behind a propagated skip through a `finished` dependency is not Skip (skipped
+// satisfies finished); it becomes Ready once the caller records the returned jobs as skipped.
 QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states);
 
 // The jobs that are Ready now and have no state yet, in topological order.
+// Uses `states` as given: call propagateSkips() first and record its jobs as skipped.
+// Topological order in propagateSkips()/readyJobs() is topologicalOrder()'s; on a pipeline
+// that is not a DAG, jobs on or behind a cycle come last in file order, and only the first job
+// of a duplicated name counts.
 QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states);
 
 } // namespace Orrery::Dag
