@@ -1,0 +1,31 @@
+#pragma once
+
+#include <model/pipeline.h>
+#include <model/result.h>
+
+#include <QByteArray>
+#include <QString>
+
+namespace Orrery::Config {
+
+// Pipeline files (docs/file-formats.md, "Pipeline files").
+//
+// parsePipeline() reads a pipeline from YAML text. `fileName` is used for error locations and
+// for the default pipeline name (the file's base name without its last extension). Every
+// error is located (Error.file/line/column); the first problem found is returned. The DAG is
+// checked as well (Orrery::Dag::validateAll), so a returned pipeline is ready to schedule.
+// Use validateFile() (configfile.h) to get every problem of a file at once.
+Result<Pipeline> parsePipeline(const QByteArray &yaml, const QString &fileName);
+
+// Reads `path` and parses it; an Io error when the file cannot be read.
+Result<Pipeline> loadPipeline(const QString &path);
+
+// The pipeline as YAML in the canonical form: keys in a fixed order, fields equal to their
+// defaults left out, cron strings double-quoted, multi-line commands as literal blocks.
+// parsePipeline(writePipeline(p)) == p for every valid pipeline.
+QByteArray writePipeline(const Pipeline &pipeline);
+
+// writePipeline() to `path` through QSaveFile (the old file stays intact on failure).
+Result<void> savePipeline(const Pipeline &pipeline, const QString &path);
+
+}  // namespace Orrery::Config
