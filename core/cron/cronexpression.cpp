@@ -140,8 +140,11 @@ Result<QTimeZone> timeZoneFromName(const QString &name)
 {
     if (name.isEmpty())
         return QTimeZone::systemTimeZone();
-    const QTimeZone zone(name.toUtf8());
-    if (!zone.isValid())
+    // Only ids Qt lists (IANA names, UTC and UTC+hh:mm offsets): a free-form word would
+    // otherwise be read as a POSIX TZ rule and silently behave as UTC.
+    const QByteArray id = name.toUtf8();
+    const QTimeZone zone(id);
+    if (!zone.isValid() || !QTimeZone::isTimeZoneIdAvailable(id))
         return makeError(ErrorCode::InvalidValue, Tr::tr("unknown time zone '%1'").arg(name));
     return zone;
 }

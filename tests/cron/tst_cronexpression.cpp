@@ -588,7 +588,12 @@ void tst_CronExpression::timeZoneFromName_data()
     QTest::newRow("shanghai") << u"Asia/Shanghai"_s << QByteArray("Asia/Shanghai")
                               << ErrorCode::None;
     QTest::newRow("utc") << u"UTC"_s << QByteArray("UTC") << ErrorCode::None;
+    QTest::newRow("fixed-offset") << u"UTC+08:00"_s << QByteArray("UTC+08:00") << ErrorCode::None;
     QTest::newRow("unknown") << u"Mars/Olympus_Mons"_s << QByteArray() << ErrorCode::InvalidValue;
+    // glibc would read these as POSIX TZ strings (zone "Nowhere" at offset 0): a typo must
+    // not silently become UTC.
+    QTest::newRow("posix-looking-word") << u"Nowhere"_s << QByteArray() << ErrorCode::InvalidValue;
+    QTest::newRow("lower-case-typo") << u"asia/shanghai"_s << QByteArray() << ErrorCode::InvalidValue;
 }
 
 void tst_CronExpression::timeZoneFromName()
