@@ -41,11 +41,12 @@ Result<qint64> parseDuration(const QString &text, bool allowZero)
     while (i < t.size()) {
         const int start = i;
         qint64 n = 0;
-        while (i < t.size() && t.at(i).isDigit()) {
-            n = n * 10 + t.at(i).digitValue();
-            if (n > kMax)
+        while (i < t.size() && t.at(i) >= u'0' && t.at(i) <= u'9') {
+            const int digit = t.at(i).digitValue();
+            if (n > (kMax - digit) / 10)
                 return makeError(ErrorCode::InvalidValue, Tr::tr("duration '%1' is too large").arg(t),
                                  0, lead + start + 1);
+            n = n * 10 + digit;
             ++i;
         }
         if (i == start)
