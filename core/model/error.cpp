@@ -23,6 +23,15 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::UnknownParameter: return u"unknown_parameter"_s;
     case ErrorCode::MissingParameter: return u"missing_parameter"_s;
     case ErrorCode::IllegalTransition: return u"illegal_transition"_s;
+    case ErrorCode::TooLarge: return u"too_large"_s;
+    case ErrorCode::UnsupportedVersion: return u"unsupported_version"_s;
+    case ErrorCode::UnknownType: return u"unknown_type"_s;
+    case ErrorCode::RateLimited: return u"rate_limited"_s;
+    case ErrorCode::Unauthorized: return u"unauthorized"_s;
+    case ErrorCode::Forbidden: return u"forbidden"_s;
+    case ErrorCode::NotFound: return u"not_found"_s;
+    case ErrorCode::Conflict: return u"conflict"_s;
+    case ErrorCode::Storage: return u"storage"_s;
     }
     return u"unknown"_s;
 }

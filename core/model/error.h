@@ -23,6 +23,15 @@ enum class ErrorCode {
     UnknownParameter,   // ${name} that no template parameter declares
     MissingParameter,   // a required template parameter without a value
     IllegalTransition,  // a run state change the state machine forbids
+    TooLarge,           // a message, body or field over its size limit
+    UnsupportedVersion, // a protocol or schema version this build does not speak
+    UnknownType,        // a message type this build does not know
+    RateLimited,        // too many requests / messages in a time window
+    Unauthorized,       // no or wrong credential
+    Forbidden,          // a valid credential without the right role
+    NotFound,           // the thing asked for does not exist
+    Conflict,           // the change clashes with the current state (name taken, ...)
+    Storage,            // the database failed (disk full, locked, connection lost)
 };
 
 QString errorCodeName(ErrorCode code);
