@@ -22,6 +22,18 @@ Run::Run(RunId id, JobId job, const QString &jobName, Priority priority, const Q
     m_attempts.append(first);
 }
 
+Run Run::restore(RunId id, JobId job, const QString &jobName, Priority priority,
+                 QList<Attempt> attempts)
+{
+    Run run;
+    run.m_id = id;
+    run.m_job = job;
+    run.m_jobName = jobName;
+    run.m_priority = priority;
+    run.m_attempts = std::move(attempts);
+    return run;
+}
+
 Result<void> Run::transition(RunState to, const QDateTime &at, const QString &reason)
 {
     if (m_attempts.isEmpty())

@@ -31,6 +31,9 @@ class Run
 public:
     Run() = default;
     Run(RunId id, JobId job, const QString &jobName, Priority priority, const QDateTime &queuedAt);
+    // A run as it was stored (the store reads it back); attempts in order, not re-validated.
+    static Run restore(RunId id, JobId job, const QString &jobName, Priority priority,
+                       QList<Attempt> attempts);
 
     RunId id() const { return m_id; }
     JobId jobId() const { return m_job; }

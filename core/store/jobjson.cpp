@@ -1,0 +1,152 @@
+#include "jobjson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Orrery::Internal {
+
+namespace {
+QJsonObject mapToObject(const QMap<QString, QString> &map)
+{
+    QJsonObject o;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+QMap<QString, QString> objectToMap(const QJsonObject &o)
+{
+    QMap<QString, QString> map;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        map.insert(it.key(), it.value().toString());
+    return map;
+}
+
+Error badDefinition(const QString &what)
+{
+    return makeError(ErrorCode::Storage, u"stored job definition: %1"_s.arg(what));
+}
+}  // namespace
+
+QByteArray jobToJson(const Job &job)
+{
+    QJsonObject o;
+    o.insert(u"description"_s, job.description);
+    o.insert(u"schedule"_s, job.schedule);
+    o.insert(u"time_zone"_s, job.timeZone);
+    o.insert(u"command"_s, job.command);
+    o.insert(u"working_directory"_s, job.workingDirectory);
+    o.insert(u"environment"_s, mapToObject(job.environment));
+    o.insert(u"run_as"_s, job.runAs);
+    o.insert(u"timeout_secs"_s, job.timeoutSecs);
+    o.insert(u"retry"_s, QJsonObject{{u"count"_s, job.retry.count},
+                                     {u"delay_secs"_s, job.retry.delaySecs},
+                                     {u"backoff"_s, job.retry.backoff},
+                                     {u"max_delay_secs"_s, job.retry.maxDelaySecs}});
+    o.insert(u"priority"_s, priorityName(job.priority));
+    QJsonArray deps;
+    for (const Dependency &d : job.dependencies)
+        deps.append(QJsonObject{{u"job"_s, d.job}, {u"status"_s, dependencyStatusName(d.status)}});
+    o.insert(u"dependencies"_s, deps);
+    QJsonArray resources;
+    for (const ResourceLock &r : job.resources)
+        resources.append(QJsonObject{{u"kind"_s, r.kind}, {u"name"_s, r.name}});
+    o.insert(u"resources"_s, resources);
+    o.insert(u"labels"_s, mapToObject(job.labels));
+    o.insert(u"strategy"_s, dispatchStrategyName(job.strategy));
+    o.insert(u"resource_kind"_s, resourceKindName(job.resourceKind));
+    o.insert(u"weight"_s, jobWeightName(job.weight));
+    o.insert(u"concurrency"_s, concurrencyPolicyName(job.concurrency));
+    o.insert(u"misfire"_s, misfirePolicyName(job.misfire));
+    o.insert(u"misfire_limit"_s, job.misfireLimit);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Result<Job> jobFromJson(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isObject())
+        return badDefinition(parseError.errorString());
+    const QJsonObject o = doc.object();
+    Job job;
+    job.description = o.value(u"description"_s).toString();
+    job.schedule = o.value(u"schedule"_s).toString();
+    job.timeZone = o.value(u"time_zone"_s).toString();
+    job.command = o.value(u"command"_s).toString();
+    job.workingDirectory = o.value(u"working_directory"_s).toString();
+    job.environment = objectToMap(o.value(u"environment"_s).toObject());
+    job.runAs = o.value(u"run_as"_s).toString();
+    job.timeoutSecs = o.value(u"timeout_secs"_s).toInteger();
+    const QJsonObject retry = o.value(u"retry"_s).toObject();
+    job.retry.count = retry.value(u"count"_s).toInt();
+    job.retry.delaySecs = retry.value(u"delay_secs"_s).toInteger();
+    job.retry.backoff = retry.value(u"backoff"_s).toDouble(1.0);
+    job.retry.maxDelaySecs = retry.value(u"max_delay_secs"_s).toInteger();
+    if (o.contains(u"priority"_s)) {
+        const auto p = priorityFromName(o.value(u"priority"_s).toString());
+        if (!p)
+            return badDefinition(u"priority"_s);
+        job.priority = *p;
+    }
+    for (const QJsonValue &v : o.value(u"dependencies"_s).toArray()) {
+        const QJsonObject d = v.toObject();
+        const auto status = dependencyStatusFromName(d.value(u"status"_s).toString());
+        if (!status)
+            return badDefinition(u"dependency status"_s);
+        job.dependencies.append(Dependency{d.value(u"job"_s).toString(), *status, {}});
+    }
+    for (const QJsonValue &v : o.value(u"resources"_s).toArray()) {
+        const QJsonObject r = v.toObject();
+        job.resources.append(
+                ResourceLock{r.value(u"kind"_s).toString(), r.value(u"name"_s).toString(), {}});
+    }
+    job.labels = objectToMap(o.value(u"labels"_s).toObject());
+    if (o.contains(u"strategy"_s)) {
+        const auto v = dispatchStrategyFromName(o.value(u"strategy"_s).toString());
+        if (!v)
+            return badDefinition(u"strategy"_s);
+        job.strategy = *v;
+    }
+    if (o.contains(u"resource_kind"_s)) {
+        const auto v = resourceKindFromName(o.value(u"resource_kind"_s).toString());
+        if (!v)
+            return badDefinition(u"resource_kind"_s);
+        job.resourceKind = *v;
+    }
+    if (o.contains(u"weight"_s)) {
+        const auto v = jobWeightFromName(o.value(u"weight"_s).toString());
+        if (!v)
+            return badDefinition(u"weight"_s);
+        job.weight = *v;
+    }
+    if (o.contains(u"concurrency"_s)) {
+        const auto v = concurrencyPolicyFromName(o.value(u"concurrency"_s).toString());
+        if (!v)
+            return badDefinition(u"concurrency"_s);
+        job.concurrency = *v;
+    }
+    if (o.contains(u"misfire"_s)) {
+        const auto v = misfirePolicyFromName(o.value(u"misfire"_s).toString());
+        if (!v)
+            return badDefinition(u"misfire"_s);
+        job.misfire = *v;
+    }
+    job.misfireLimit = o.value(u"misfire_limit"_s).toInt(job.misfireLimit);
+    return job;
+}
+
+QByteArray labelsToJson(const QMap<QString, QString> &labels)
+{
+    return QJsonDocument(mapToObject(labels)).toJson(QJsonDocument::Compact);
+}
+
+QMap<QString, QString> labelsFromJson(const QByteArray &json)
+{
+    return objectToMap(QJsonDocument::fromJson(json).object());
+}
+
+}  // namespace Orrery::Internal

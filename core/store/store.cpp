@@ -1,0 +1,1048 @@
+#include "store.h"
+
+#include "jobjson.h"
+#include "migrations.h"
+
+#include <QAtomicInteger>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+#include <QUrl>
+#include <QVariant>
+
+#include <array>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Orrery {
+
+using namespace Internal;
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;  // only for unique connection names
+
+const QString kApiTokenPrefix = u"orr_"_s;
+const QString kEnrolTokenPrefix = u"orre_"_s;
+constexpr int kSecretBytes = 32;
+constexpr int kSaltBytes = 16;
+
+QVariant nullMs()
+{
+    return QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant msOrNull(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : nullMs();
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    if (v.isNull())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
+bool isUniqueViolation(const QSqlError &e)
+{
+    const QString code = e.nativeErrorCode();
+    return code == u"23505"_s || code == u"2067"_s || code == u"1555"_s
+           || e.databaseText().contains(u"UNIQUE constraint failed"_s);
+}
+
+Error dbError(const QString &what, const QSqlError &e)
+{
+    const ErrorCode code = isUniqueViolation(e) ? ErrorCode::Conflict : ErrorCode::Storage;
+    return makeError(code, u"%1: %2"_s.arg(what, e.text()));
+}
+
+QByteArray randomBytes(int count)
+{
+    std::array<quint32, 8> words{};
+    QByteArray out;
+    while (out.size() < count) {
+        QRandomGenerator::system()->fillRange(words.data(), words.size());
+        out.append(reinterpret_cast<const char *>(words.data()),
+                   qsizetype(words.size() * sizeof(quint32)));
+    }
+    out.truncate(count);
+    return out;
+}
+
+QByteArray tokenHash(const QByteArray &salt, const QString &token)
+{
+    return QCryptographicHash::hash(salt + token.toUtf8(), QCryptographicHash::Sha256);
+}
+
+// Compares without an early exit, so the time does not tell how many bytes matched.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return diff == 0;
+}
+
+// "<prefix><id>_<secret>" -> id, or 0 when the shape is wrong.
+qint64 tokenId(const QString &token, const QString &prefix)
+{
+    if (!token.startsWith(prefix))
+        return 0;
+    const qsizetype sep = token.indexOf(u'_', prefix.size());
+    if (sep < 0 || token.size() - sep - 1 < 40)
+        return 0;
+    bool ok = false;
+    const qint64 id = QStringView(token).mid(prefix.size(), sep - prefix.size()).toLongLong(&ok);
+    return ok && id > 0 ? id : 0;
+}
+
+QString makeToken(const QString &prefix, qint64 id)
+{
+    const QByteArray secret
+            = randomBytes(kSecretBytes)
+                      .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return prefix + QString::number(id) + u'_' + QString::fromLatin1(secret);
+}
+
+Error unauthorized()
+{
+    return makeError(ErrorCode::Unauthorized, u"invalid token"_s);
+}
+
+QString runColumns()
+{
+    return u"id, job_id, job_name, pipeline_run_id, priority, trigger, scheduled_ms, created_ms"_s;
+}
+
+struct StoredAttempt
+{
+    int number = 0;
+    RunState state = RunState::Waiting;
+    int latest = 0;  // the run's current attempt
+};
+
+}  // namespace
+
+struct Store::Private
+{
+    Private(const Clock &c, int generator) : clock(&c), ids(c, generator) {}
+    ~Private()
+    {
+        db = QSqlDatabase();
+        if (!connectionName.isEmpty())
+            QSqlDatabase::removeDatabase(connectionName);
+    }
+
+    const Clock *clock;
+    IdGenerator ids;
+    QString connectionName;
+    QSqlDatabase db;
+    bool postgres = false;
+    bool inTransaction = false;
+    int version = 0;
+
+    qint64 nowMs() const { return clock->nowMs(); }
+
+    Result<QSqlQuery> exec(const QString &what, const QString &sql, const QVariantList &binds = {})
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.prepare(sql))
+            return dbError(what, q.lastError());
+        for (const QVariant &v : binds) {
+            // An empty QString may be a null one, which the drivers bind as NULL; NULL is
+            // only meant where a null QVariant is bound.
+            if (!v.isNull() && v.metaType() == QMetaType::fromType<QString>()
+                && v.toString().isNull())
+                q.addBindValue(QString(u""_s));
+            else
+                q.addBindValue(v);
+        }
+        if (!q.exec()) {
+            const Error e = dbError(what, q.lastError());
+            // PostgreSQL refuses everything after an error until the transaction ends; end it
+            // now, while the failed statement can still be freed.
+            if (postgres && inTransaction)
+                rollback();
+            return e;
+        }
+        return q;
+    }
+
+    // A write transaction. SQLite takes the write lock at BEGIN IMMEDIATE, so a transaction that
+    // reads and then writes cannot fail half-way with "database is locked"; the busy timeout
+    // makes a second writer wait instead.
+    Result<void> begin()
+    {
+        QSqlQuery q(db);
+        if (!q.exec(postgres ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s))
+            return dbError(u"begin transaction"_s, q.lastError());
+        inTransaction = true;
+        return {};
+    }
+    Result<void> commit()
+    {
+        inTransaction = false;
+        QSqlQuery q(db);
+        if (!q.exec(u"COMMIT"_s)) {
+            const Error e = dbError(u"commit"_s, q.lastError());
+            rollback();
+            return e;
+        }
+        return {};
+    }
+    void rollback()
+    {
+        inTransaction = false;
+        QSqlQuery q(db);
+        q.exec(u"ROLLBACK"_s);
+    }
+
+    Result<QList<JobRecord>> loadJobs(const QString &where, const QVariantList &binds);
+    Result<QList<RunRecord>> loadRuns(const QString &tail, const QVariantList &binds);
+    Result<RunRecord> loadRun(RunId id);
+    Result<void> addEvent(RunId run, int attempt, std::optional<RunState> from, RunState to,
+                          qint64 atMs, const QString &reason);
+    Result<QList<NodeRecord>> loadNodes(const QString &where, const QVariantList &binds);
+    Result<StoredAttempt> readAttempt(RunId run, int attempt);
+    Result<void> writeTransition(RunId run, int attempt, RunState from, RunState to, qint64 atMs,
+                                 const QString &reason, NodeId node, std::optional<int> exitCode,
+                                 bool latest);
+
+    // Rolls back unless commit() was reached.
+    class Transaction
+    {
+    public:
+        explicit Transaction(Private *d) : m_d(d) {}
+        ~Transaction()
+        {
+            if (m_open && m_d->inTransaction)
+                m_d->rollback();
+        }
+        Transaction(const Transaction &) = delete;
+        Transaction &operator=(const Transaction &) = delete;
+        Result<void> begin()
+        {
+            auto r = m_d->begin();
+            m_open = r.has_value();
+            return r;
+        }
+        Result<void> commit()
+        {
+            m_open = false;
+            return m_d->commit();
+        }
+
+    private:
+        Private *m_d;
+        bool m_open = false;
+    };
+};
+
+#define ORRERY_TRY(expr)                    \
+    do {                                    \
+        auto orreryTryResult = (expr);      \
+        if (!orreryTryResult)               \
+            return orreryTryResult.error(); \
+    } while (false)
+
+#define ORRERY_QUERY(var, ...)               \
+    auto var##Result = d->exec(__VA_ARGS__); \
+    if (!var##Result)                        \
+        return var##Result.error();          \
+    [[maybe_unused]] QSqlQuery &var = *var##Result
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+Store::Store(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
+Store::~Store() = default;
+
+bool Store::isPostgres() const
+{
+    return d->postgres;
+}
+int Store::schemaVersion() const
+{
+    return d->version;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const QString &url, const Clock &clock,
+                                           const StoreOptions &options)
+{
+    auto d = std::make_unique<Private>(clock, options.idGenerator);
+    d->connectionName = u"orrery-store-%1"_s.arg(s_connectionCounter.fetchAndAddRelaxed(1));
+
+    if (url.startsWith(u"sqlite:"_s)) {
+        QString path = url.mid(7);
+        if (path.startsWith(u"//"_s))
+            path = path.mid(2);
+        if (path.isEmpty())
+            return makeError(ErrorCode::InvalidValue, u"no path in store URL '%1'"_s.arg(url));
+        const QFileInfo info(path);
+        if (!QDir().mkpath(info.absolutePath()))
+            return makeError(ErrorCode::Storage,
+                             u"cannot create the directory %1"_s.arg(info.absolutePath()));
+        d->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, d->connectionName);
+        d->db.setDatabaseName(info.absoluteFilePath());
+        QString connectOptions = u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(options.busyTimeoutMs);
+        if (options.readOnly)
+            connectOptions += u";QSQLITE_OPEN_READONLY"_s;
+        d->db.setConnectOptions(connectOptions);
+    } else if (url.startsWith(u"postgresql://"_s) || url.startsWith(u"postgres://"_s)) {
+        const QUrl u(url);
+        if (!u.isValid() || u.host().isEmpty())
+            return makeError(ErrorCode::InvalidValue,
+                             u"invalid store URL: %1"_s.arg(u.errorString()));
+        d->postgres = true;
+        d->db = QSqlDatabase::addDatabase(u"QPSQL"_s, d->connectionName);
+        d->db.setHostName(u.host());
+        d->db.setPort(u.port(5432));
+        d->db.setUserName(u.userName());
+        d->db.setPassword(u.password());
+        d->db.setDatabaseName(u.path().mid(1));
+        d->db.setConnectOptions(u"connect_timeout=%1"_s.arg(qMax(1, options.busyTimeoutMs / 1000)));
+    } else {
+        return makeError(
+                ErrorCode::InvalidValue,
+                u"unknown store URL '%1' (expected sqlite:/path or postgresql://...)"_s.arg(url));
+    }
+
+    if (!d->db.open())
+        return dbError(u"opening the database"_s, d->db.lastError());
+
+    QSqlQuery q(d->db);
+    if (d->postgres) {
+        // NOTICEs ("... does not exist, skipping") are noise on stderr.
+        q.exec(u"SET client_min_messages = warning"_s);
+        if (options.readOnly && !q.exec(u"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"_s))
+            return dbError(u"read-only session"_s, q.lastError());
+    } else {
+        // WAL: readers do not block the writer. synchronous=FULL: every commit is fsynced
+        // before it returns, so a state change we acknowledged survives a power loss, not only
+        // a crash of the process (NORMAL would lose the last commits on power loss). Commits
+        // are small and few per run, so the cost is acceptable.
+        if (!options.readOnly) {
+            if (!q.exec(u"PRAGMA journal_mode=WAL"_s) || !q.next())
+                return dbError(u"enabling WAL"_s, q.lastError());
+            if (q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+                return makeError(ErrorCode::Storage, u"the database refused WAL mode (%1)"_s.arg(
+                                                             q.value(0).toString()));
+        }
+        if (!q.exec(u"PRAGMA synchronous=FULL"_s))
+            return dbError(u"setting synchronous=FULL"_s, q.lastError());
+        if (!q.exec(u"PRAGMA foreign_keys=ON"_s))
+            return dbError(u"enabling foreign keys"_s, q.lastError());
+    }
+    q.finish();
+
+    if (options.readOnly) {
+        auto v = Internal::schemaVersion(d->db);
+        if (!v)
+            return v.error();
+        if (*v != latestSchemaVersion())
+            return makeError(ErrorCode::UnsupportedVersion,
+                             u"read-only database has schema version %1, expected %2"_s.arg(*v).arg(
+                                     latestSchemaVersion()));
+        d->version = *v;
+    } else {
+        auto v = migrate(d->db, migrations(), d->nowMs());
+        if (!v)
+            return v.error();
+        d->version = *v;
+    }
+    return std::unique_ptr<Store>(new Store(std::move(d)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+Result<QList<JobRecord>> Store::Private::loadJobs(const QString &where, const QVariantList &binds)
+{
+    auto r = exec(u"reading jobs"_s,
+                  u"SELECT id, name, pipeline, definition, enabled, created_ms, updated_ms "
+                  "FROM jobs "_s
+                          + where,
+                  binds);
+    if (!r)
+        return r.error();
+    QSqlQuery &q = *r;
+    QList<JobRecord> out;
+    while (q.next()) {
+        auto job = jobFromJson(q.value(3).toString().toUtf8());
+        if (!job)
+            return job.error();
+        JobRecord rec;
+        rec.job = *job;
+        rec.job.id = JobId(q.value(0).toLongLong());
+        rec.job.name = q.value(1).toString();
+        rec.pipeline = q.value(2).toString();
+        rec.job.enabled = q.value(4).toInt() != 0;
+        rec.createdAt = fromMs(q.value(5));
+        rec.updatedAt = fromMs(q.value(6));
+        out.append(rec);
+    }
+    return out;
+}
+
+Result<JobRecord> Store::createJob(const Job &job, const QString &pipeline)
+{
+    if (job.name.isEmpty())
+        return makeError(ErrorCode::MissingField, u"a job needs a name"_s);
+    Job j = job;
+    if (!j.id.isValid())
+        j.id = d->ids.next<JobId>();
+    const qint64 now = d->nowMs();
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(clash, u"checking the job name"_s, u"SELECT id FROM jobs WHERE name = ?"_s,
+                 {j.name});
+    if (clash.next())
+        return makeError(ErrorCode::Conflict, u"a job named '%1' exists"_s.arg(j.name));
+    clash.finish();
+    ORRERY_QUERY(
+            ins, u"creating job '%1'"_s.arg(j.name),
+            u"INSERT INTO jobs (id, name, pipeline, definition, enabled, created_ms, updated_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+            {j.id.value(), j.name,
+             pipeline.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(pipeline),
+             QString::fromUtf8(jobToJson(j)), j.enabled ? 1 : 0, now, now});
+    ORRERY_TRY(t.commit());
+    return JobRecord{j, pipeline, fromMs(now), fromMs(now)};
+}
+
+Result<JobRecord> Store::updateJob(const Job &job, const QString &pipeline)
+{
+    const qint64 now = d->nowMs();
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(clash, u"checking the job name"_s,
+                 u"SELECT id FROM jobs WHERE name = ? AND id <> ?"_s, {job.name, job.id.value()});
+    if (clash.next())
+        return makeError(ErrorCode::Conflict, u"a job named '%1' exists"_s.arg(job.name));
+    clash.finish();
+    ORRERY_QUERY(
+            upd, u"updating job '%1'"_s.arg(job.name),
+            u"UPDATE jobs SET name = ?, pipeline = ?, definition = ?, enabled = ?, updated_ms = ?"
+            " WHERE id = ?"_s,
+            {job.name,
+             pipeline.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(pipeline),
+             QString::fromUtf8(jobToJson(job)), job.enabled ? 1 : 0, now, job.id.value()});
+    if (upd.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no job with id %1"_s.arg(job.id.value()));
+    ORRERY_TRY(t.commit());
+    return this->job(job.id);
+}
+
+Result<void> Store::deleteJob(JobId id)
+{
+    ORRERY_QUERY(del, u"deleting job %1"_s.arg(id.value()), u"DELETE FROM jobs WHERE id = ?"_s,
+                 {id.value()});
+    if (del.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no job with id %1"_s.arg(id.value()));
+    return {};
+}
+
+Result<JobRecord> Store::job(JobId id)
+{
+    auto r = d->loadJobs(u"WHERE id = ?"_s, {id.value()});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError(ErrorCode::NotFound, u"no job with id %1"_s.arg(id.value()));
+    return r->first();
+}
+
+Result<JobRecord> Store::jobByName(const QString &name)
+{
+    auto r = d->loadJobs(u"WHERE name = ?"_s, {name});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError(ErrorCode::NotFound, u"no job named '%1'"_s.arg(name));
+    return r->first();
+}
+
+Result<QList<JobRecord>> Store::listJobs()
+{
+    return d->loadJobs(u"ORDER BY name"_s, {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVariantList &binds)
+{
+    auto r = exec(u"reading runs"_s, u"SELECT "_s + runColumns() + u" FROM runs "_s + tail, binds);
+    if (!r)
+        return r.error();
+    QSqlQuery &q = *r;
+    QList<RunRecord> out;
+    QStringList idList;
+    while (q.next()) {
+        RunRecord rec;
+        rec.run = Run::restore(RunId(q.value(0).toLongLong()), JobId(q.value(1).toLongLong()),
+                               q.value(2).toString(), static_cast<Priority>(q.value(4).toInt()),
+                               {});
+        rec.pipelineRunId = q.value(3).isNull() ? 0 : q.value(3).toLongLong();
+        rec.trigger = runTriggerFromName(q.value(5).toString()).value_or(RunTrigger::Schedule);
+        rec.scheduledAt = fromMs(q.value(6));
+        rec.createdAt = fromMs(q.value(7));
+        idList.append(QString::number(rec.run.id().value()));
+        out.append(rec);
+    }
+    q.finish();
+    if (out.isEmpty())
+        return out;
+    // ids are integers read back from the database, safe to inline.
+    auto a = exec(u"reading attempts"_s,
+                  u"SELECT run_id, number, state, node_id, queued_ms, started_ms, finished_ms,"
+                  " exit_code, reason FROM attempts WHERE run_id IN ("_s
+                          + idList.join(u',') + u") ORDER BY run_id, number"_s);
+    if (!a)
+        return a.error();
+    QHash<qint64, QList<Attempt>> attempts;
+    while (a->next()) {
+        Attempt at;
+        at.number = a->value(1).toInt();
+        at.state = runStateFromName(a->value(2).toString()).value_or(RunState::Lost);
+        at.node = a->value(3).isNull() ? NodeId() : NodeId(a->value(3).toLongLong());
+        at.queuedAt = fromMs(a->value(4));
+        at.startedAt = fromMs(a->value(5));
+        at.finishedAt = fromMs(a->value(6));
+        at.exitCode = a->value(7).toInt();
+        at.reason = a->value(8).toString();
+        attempts[a->value(0).toLongLong()].append(at);
+    }
+    for (RunRecord &rec : out) {
+        const Run &r0 = rec.run;
+        rec.run = Run::restore(r0.id(), r0.jobId(), r0.jobName(), r0.priority(),
+                               attempts.value(r0.id().value()));
+    }
+    return out;
+}
+
+Result<RunRecord> Store::Private::loadRun(RunId id)
+{
+    auto r = loadRuns(u"WHERE id = ?"_s, {id.value()});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError(ErrorCode::NotFound, u"no run with id %1"_s.arg(id.value()));
+    return r->first();
+}
+
+Result<void> Store::Private::addEvent(RunId run, int attempt, std::optional<RunState> from,
+                                      RunState to, qint64 atMs, const QString &reason)
+{
+    auto r = exec(
+            u"recording a run event"_s,
+            u"INSERT INTO run_events (id, run_id, attempt, from_state, to_state, at_ms, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+            {ids.nextValue(), run.value(), attempt,
+             from ? QVariant(runStateName(*from)) : QVariant(QMetaType::fromType<QString>()),
+             runStateName(to), atMs, reason});
+    if (!r)
+        return r.error();
+    return {};
+}
+
+Result<RunRecord> Store::createRun(const NewRun &nr)
+{
+    const RunId id = nr.id.isValid() ? nr.id : d->ids.next<RunId>();
+    const qint64 now = d->nowMs();
+    const qint64 scheduled = nr.scheduledAt.isValid() ? nr.scheduledAt.toMSecsSinceEpoch() : now;
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(ins, u"creating run %1"_s.arg(id.value()),
+                 u"INSERT INTO runs (id, job_id, job_name, pipeline_run_id, priority, trigger,"
+                 " scheduled_ms, created_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                 {id.value(), nr.job.value(), nr.jobName,
+                  nr.pipelineRunId > 0 ? QVariant(nr.pipelineRunId) : nullMs(),
+                  static_cast<int>(nr.priority), runTriggerName(nr.trigger), scheduled, now,
+                  runStateName(RunState::Waiting)});
+    ORRERY_QUERY(att, u"creating attempt 1 of run %1"_s.arg(id.value()),
+                 u"INSERT INTO attempts (run_id, number, state, node_id, queued_ms, started_ms,"
+                 " finished_ms, exit_code, reason) VALUES (?, 1, ?, ?, ?, ?, ?, -1, '')"_s,
+                 {id.value(), runStateName(RunState::Waiting), nullMs(), now, nullMs(), nullMs()});
+    ORRERY_TRY(
+            d->addEvent(id, 1, std::nullopt, RunState::Waiting, now, runTriggerName(nr.trigger)));
+    ORRERY_TRY(t.commit());
+    return d->loadRun(id);
+}
+
+Result<StoredAttempt> Store::Private::readAttempt(RunId run, int attempt)
+{
+    auto r = exec(u"reading run %1"_s.arg(run.value()),
+                  u"SELECT number, state FROM attempts WHERE run_id = ? ORDER BY number"_s,
+                  {run.value()});
+    if (!r)
+        return r.error();
+    StoredAttempt s;
+    bool found = false;
+    while (r->next()) {
+        s.latest = r->value(0).toInt();
+        if (s.latest == attempt) {
+            found = true;
+            s.number = attempt;
+            s.state = runStateFromName(r->value(1).toString()).value_or(RunState::Lost);
+        }
+    }
+    if (!found)
+        return makeError(ErrorCode::NotFound,
+                         u"run %1 has no attempt %2"_s.arg(run.value()).arg(attempt));
+    return s;
+}
+
+// Writes one state change of an attempt (the row, the run's state and the event) inside the
+// caller's transaction. The UPDATE is conditional on the state just read, so a concurrent
+// writer that got there first makes this one fail with Conflict instead of overwriting.
+Result<void> Store::Private::writeTransition(RunId run, int attempt, RunState from, RunState to,
+                                             qint64 atMs, const QString &reason, NodeId node,
+                                             std::optional<int> exitCode, bool latest)
+{
+    QString set;
+    QVariantList binds{runStateName(to)};
+    if (to == RunState::Running) {
+        set = u", started_ms = ?"_s;
+        binds << atMs;
+        if (node.isValid()) {
+            set += u", node_id = ?"_s;
+            binds << node.value();
+        }
+    } else if (to == RunState::Waiting) {
+        set = u", queued_ms = ?, started_ms = NULL, node_id = NULL"_s;
+        binds << atMs;
+    } else {
+        set = u", finished_ms = ?"_s;
+        binds << atMs;
+    }
+    if (!reason.isEmpty()) {
+        set += u", reason = ?"_s;
+        binds << reason;
+    }
+    if (exitCode) {
+        set += u", exit_code = ?"_s;
+        binds << *exitCode;
+    }
+    binds << run.value() << attempt << runStateName(from);
+    auto upd = exec(u"updating run %1"_s.arg(run.value()),
+                    u"UPDATE attempts SET state = ?"_s + set
+                            + u" WHERE run_id = ? AND number = ? AND state = ?"_s,
+                    binds);
+    if (!upd)
+        return upd.error();
+    if (upd->numRowsAffected() != 1)
+        return makeError(ErrorCode::Conflict,
+                         u"run %1 attempt %2 changed concurrently"_s.arg(run.value()).arg(attempt));
+    upd->finish();
+    if (latest) {
+        auto r = exec(u"updating run %1"_s.arg(run.value()),
+                      u"UPDATE runs SET state = ? WHERE id = ?"_s, {runStateName(to), run.value()});
+        if (!r)
+            return r.error();
+    }
+    return addEvent(run, attempt, from, to, atMs, reason);
+}
+
+Result<RunRecord> Store::transition(RunId run, int attempt, RunState to, const QDateTime &at,
+                                    const QString &reason, NodeId node)
+{
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    auto stored = d->readAttempt(run, attempt);
+    if (!stored)
+        return stored.error();
+    if (stored->latest != attempt)
+        return makeError(
+                ErrorCode::Conflict,
+                u"attempt %1 of run %2 is not the current one"_s.arg(attempt).arg(run.value()));
+    ORRERY_TRY(checkTransition(stored->state, to));
+    const qint64 atMs = at.isValid() ? at.toMSecsSinceEpoch() : d->nowMs();
+    ORRERY_TRY(d->writeTransition(run, attempt, stored->state, to, atMs, reason, node, std::nullopt,
+                                  true));
+    ORRERY_TRY(t.commit());
+    return d->loadRun(run);
+}
+
+Result<ResultOutcome> Store::recordResult(RunId run, int attempt, RunState finalState, int exitCode,
+                                          const QDateTime &started, const QDateTime &finished)
+{
+    if (!isFinal(finalState))
+        return makeError(ErrorCode::InvalidValue,
+                         u"'%1' is not a final state"_s.arg(runStateName(finalState)));
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    auto stored = d->readAttempt(run, attempt);
+    if (!stored)
+        return stored.error();
+    if (isFinal(stored->state))
+        return ResultOutcome{false, stored->state};  // a duplicate or late report: keep the first
+    const bool latest = stored->latest == attempt;
+    RunState from = stored->state;
+    const qint64 finishedMs = finished.isValid() ? finished.toMSecsSinceEpoch() : d->nowMs();
+    if (from == RunState::Waiting && !canTransition(from, finalState)
+        && canTransition(RunState::Running, finalState)) {
+        // The start was never reported (the run was short, or the message was lost).
+        const qint64 startedMs = started.isValid() ? started.toMSecsSinceEpoch() : finishedMs;
+        ORRERY_TRY(d->writeTransition(run, attempt, from, RunState::Running, startedMs, QString(),
+                                      NodeId(), std::nullopt, latest));
+        from = RunState::Running;
+    }
+    ORRERY_TRY(checkTransition(from, finalState));
+    ORRERY_TRY(d->writeTransition(run, attempt, from, finalState, finishedMs, QString(), NodeId(),
+                                  exitCode, latest));
+    ORRERY_TRY(t.commit());
+    return ResultOutcome{true, finalState};
+}
+
+Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &reason)
+{
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(cur, u"reading run %1"_s.arg(run.value()),
+                 u"SELECT number, state FROM attempts WHERE run_id = ? ORDER BY number DESC"_s,
+                 {run.value()});
+    if (!cur.next())
+        return makeError(ErrorCode::NotFound, u"no run with id %1"_s.arg(run.value()));
+    const int number = cur.value(0).toInt();
+    const RunState state = runStateFromName(cur.value(1).toString()).value_or(RunState::Lost);
+    cur.finish();
+    if (!isRetryable(state))
+        return makeError(ErrorCode::IllegalTransition,
+                         u"a run in state '%1' cannot be retried"_s.arg(runStateName(state)));
+    const qint64 atMs = at.isValid() ? at.toMSecsSinceEpoch() : d->nowMs();
+    ORRERY_QUERY(ins, u"creating attempt %1 of run %2"_s.arg(number + 1).arg(run.value()),
+                 u"INSERT INTO attempts (run_id, number, state, node_id, queued_ms, started_ms,"
+                 " finished_ms, exit_code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, -1, '')"_s,
+                 {run.value(), number + 1, runStateName(RunState::Waiting), nullMs(), atMs,
+                  nullMs(), nullMs()});
+    ORRERY_QUERY(upd, u"updating run %1"_s.arg(run.value()),
+                 u"UPDATE runs SET state = ? WHERE id = ?"_s,
+                 {runStateName(RunState::Waiting), run.value()});
+    ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs,
+                           reason.isEmpty() ? u"retry"_s : reason));
+    ORRERY_TRY(t.commit());
+    return d->loadRun(run);
+}
+
+Result<RunRecord> Store::run(RunId id)
+{
+    return d->loadRun(id);
+}
+
+Result<QList<RunEvent>> Store::runEvents(RunId run)
+{
+    ORRERY_QUERY(q, u"reading events of run %1"_s.arg(run.value()),
+                 u"SELECT attempt, from_state, to_state, at_ms, reason FROM run_events"
+                 " WHERE run_id = ? ORDER BY id"_s,
+                 {run.value()});
+    QList<RunEvent> out;
+    while (q.next()) {
+        RunEvent e;
+        e.run = run;
+        e.attempt = q.value(0).toInt();
+        if (!q.value(1).isNull())
+            e.from = runStateFromName(q.value(1).toString());
+        e.to = runStateFromName(q.value(2).toString()).value_or(RunState::Lost);
+        e.at = fromMs(q.value(3));
+        e.reason = q.value(4).toString();
+        out.append(e);
+    }
+    return out;
+}
+
+Result<QList<RunRecord>> Store::listRunsByJob(JobId job, int limit)
+{
+    return d->loadRuns(u"WHERE job_id = ? ORDER BY id DESC LIMIT ?"_s,
+                       {job.value(), qMax(0, limit)});
+}
+
+Result<QList<RunRecord>> Store::listRunsByState(RunState state, int limit)
+{
+    return d->loadRuns(u"WHERE state = ? ORDER BY id DESC LIMIT ?"_s,
+                       {runStateName(state), qMax(0, limit)});
+}
+
+Result<QList<RunRecord>> Store::unfinishedRuns()
+{
+    return d->loadRuns(u"WHERE state IN (?, ?) ORDER BY id"_s,
+                       {runStateName(RunState::Waiting), runStateName(RunState::Running)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+Result<AppendOutcome> Store::appendOutput(RunId run, const OutputChunk &chunk,
+                                          qint64 maxBytesPerRun)
+{
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(
+            dup, u"reading output of run %1"_s.arg(run.value()),
+            u"SELECT 1 FROM run_output WHERE run_id = ? AND attempt = ? AND stream = ? AND seq = ?"_s,
+            {run.value(), chunk.attempt, outputStreamName(chunk.stream), chunk.seq});
+    if (dup.next())
+        return AppendOutcome{false, false};
+    dup.finish();
+    ORRERY_QUERY(size, u"reading output size of run %1"_s.arg(run.value()),
+                 u"SELECT COALESCE(SUM(LENGTH(data)), 0) FROM run_output WHERE run_id = ?"_s,
+                 {run.value()});
+    const qint64 used = size.next() ? size.value(0).toLongLong() : 0;
+    size.finish();
+    const qint64 room = qMax<qint64>(0, maxBytesPerRun - used);
+    AppendOutcome outcome{false, chunk.data.size() > room};
+    if (room == 0)
+        return outcome;
+    const QByteArray data = chunk.data.left(room);
+    ORRERY_QUERY(
+            ins, u"storing output of run %1"_s.arg(run.value()),
+            u"INSERT INTO run_output (run_id, attempt, seq, stream, data) VALUES (?, ?, ?, ?, ?)"_s,
+            {run.value(), chunk.attempt, chunk.seq, outputStreamName(chunk.stream), data});
+    ORRERY_TRY(t.commit());
+    outcome.applied = true;
+    return outcome;
+}
+
+Result<QList<OutputChunk>> Store::readOutput(RunId run, int maxChunks)
+{
+    ORRERY_QUERY(q, u"reading output of run %1"_s.arg(run.value()),
+                 u"SELECT attempt, stream, seq, data FROM run_output WHERE run_id = ?"
+                 " ORDER BY attempt, seq, stream LIMIT ?"_s,
+                 {run.value(), qMax(0, maxChunks)});
+    QList<OutputChunk> out;
+    while (q.next()) {
+        OutputChunk c;
+        c.attempt = q.value(0).toInt();
+        c.stream = q.value(1).toString() == u"stderr"_s ? OutputStream::Stderr
+                                                        : OutputStream::Stdout;
+        c.seq = q.value(2).toLongLong();
+        c.data = q.value(3).toByteArray();
+        out.append(c);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes
+
+Result<QList<NodeRecord>> Store::Private::loadNodes(const QString &where, const QVariantList &binds)
+{
+    auto r = exec(u"reading nodes"_s,
+                  u"SELECT id, name, labels, credential_hash, enrolled_ms, last_seen_ms, state"
+                  " FROM nodes "_s
+                          + where,
+                  binds);
+    if (!r)
+        return r.error();
+    QList<NodeRecord> out;
+    while (r->next()) {
+        NodeRecord n;
+        n.id = NodeId(r->value(0).toLongLong());
+        n.name = r->value(1).toString();
+        n.labels = labelsFromJson(r->value(2).toString().toUtf8());
+        n.credentialHash = r->value(3).toString();
+        n.enrolledAt = fromMs(r->value(4));
+        n.lastSeenAt = fromMs(r->value(5));
+        n.state = nodeStateFromName(r->value(6).toString()).value_or(NodeState::Offline);
+        out.append(n);
+    }
+    return out;
+}
+
+Result<NodeRecord> Store::upsertNode(const NodeRecord &node)
+{
+    if (node.name.isEmpty())
+        return makeError(ErrorCode::MissingField, u"a node needs a name"_s);
+    const NodeId id = node.id.isValid() ? node.id : d->ids.next<NodeId>();
+    // The id of an existing node never changes; everything else is replaced.
+    ORRERY_QUERY(q, u"storing node '%1'"_s.arg(node.name),
+                 u"INSERT INTO nodes (id, name, labels, credential_hash, enrolled_ms, "
+                 u"last_seen_ms, state)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                 " labels = excluded.labels, credential_hash = excluded.credential_hash,"
+                 " enrolled_ms = excluded.enrolled_ms, last_seen_ms = excluded.last_seen_ms,"
+                 " state = excluded.state"_s,
+                 {id.value(), node.name, QString::fromUtf8(labelsToJson(node.labels)),
+                  node.credentialHash, msOrNull(node.enrolledAt), msOrNull(node.lastSeenAt),
+                  nodeStateName(node.state)});
+    q.finish();
+    return nodeByName(node.name);
+}
+
+Result<NodeRecord> Store::nodeByName(const QString &name)
+{
+    auto r = d->loadNodes(u"WHERE name = ?"_s, {name});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError(ErrorCode::NotFound, u"no node named '%1'"_s.arg(name));
+    return r->first();
+}
+
+Result<QList<NodeRecord>> Store::listNodes()
+{
+    return d->loadNodes(u"ORDER BY name"_s, {});
+}
+
+Result<void> Store::setNodeState(const QString &name, NodeState state)
+{
+    ORRERY_QUERY(q, u"updating node '%1'"_s.arg(name),
+                 u"UPDATE nodes SET state = ? WHERE name = ?"_s, {nodeStateName(state), name});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no node named '%1'"_s.arg(name));
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+Result<NewToken> Store::createApiToken(const QString &name, TokenRole role)
+{
+    const qint64 id = d->ids.nextValue();
+    const QString token = makeToken(kApiTokenPrefix, id);
+    const QByteArray salt = randomBytes(kSaltBytes);
+    ORRERY_QUERY(q, u"creating API token"_s,
+                 u"INSERT INTO api_tokens (id, name, role, salt, hash, created_ms, revoked_ms,"
+                 " last_used_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                 {id, name, tokenRoleName(role), QString::fromLatin1(salt.toBase64()),
+                  QString::fromLatin1(tokenHash(salt, token).toBase64()), d->nowMs(), nullMs(),
+                  nullMs()});
+    return NewToken{id, token};
+}
+
+Result<ApiTokenInfo> Store::verifyApiToken(const QString &token)
+{
+    const qint64 id = tokenId(token, kApiTokenPrefix);
+    if (id == 0)
+        return unauthorized();
+    ORRERY_QUERY(q, u"reading API token"_s,
+                 u"SELECT name, role, salt, hash, created_ms, revoked_ms, last_used_ms"
+                 " FROM api_tokens WHERE id = ?"_s,
+                 {id});
+    if (!q.next())
+        return unauthorized();
+    const QByteArray salt = QByteArray::fromBase64(q.value(2).toString().toLatin1());
+    const QByteArray stored = QByteArray::fromBase64(q.value(3).toString().toLatin1());
+    const bool match = constantTimeEquals(tokenHash(salt, token), stored);
+    if (!match || !q.value(5).isNull())
+        return unauthorized();
+    const auto role = tokenRoleFromName(q.value(1).toString());
+    if (!role)
+        return unauthorized();
+    ApiTokenInfo info{id, q.value(0).toString(), *role, fromMs(q.value(4)), {}, {}};
+    q.finish();
+    const qint64 now = d->nowMs();
+    ORRERY_QUERY(upd, u"updating API token"_s,
+                 u"UPDATE api_tokens SET last_used_ms = ? WHERE id = ?"_s, {now, id});
+    info.lastUsedAt = fromMs(now);
+    return info;
+}
+
+Result<void> Store::revokeApiToken(qint64 id)
+{
+    ORRERY_QUERY(q, u"revoking API token"_s,
+                 u"UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL"_s,
+                 {d->nowMs(), id});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no active API token with id %1"_s.arg(id));
+    return {};
+}
+
+Result<QList<ApiTokenInfo>> Store::listApiTokens()
+{
+    ORRERY_QUERY(q, u"reading API tokens"_s,
+                 u"SELECT id, name, role, created_ms, revoked_ms, last_used_ms FROM api_tokens"
+                 " ORDER BY id"_s);
+    QList<ApiTokenInfo> out;
+    while (q.next())
+        out.append(
+                ApiTokenInfo{q.value(0).toLongLong(), q.value(1).toString(),
+                             tokenRoleFromName(q.value(2).toString()).value_or(TokenRole::Viewer),
+                             fromMs(q.value(3)), fromMs(q.value(4)), fromMs(q.value(5))});
+    return out;
+}
+
+Result<NewToken> Store::createEnrolToken(const QDateTime &expiresAt)
+{
+    const qint64 id = d->ids.nextValue();
+    const QString token = makeToken(kEnrolTokenPrefix, id);
+    const QByteArray salt = randomBytes(kSaltBytes);
+    ORRERY_QUERY(
+            q, u"creating enrolment token"_s,
+            u"INSERT INTO enrol_tokens (id, salt, hash, created_ms, expires_ms, used_ms,"
+            " used_by_node) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+            {id, QString::fromLatin1(salt.toBase64()),
+             QString::fromLatin1(tokenHash(salt, token).toBase64()), d->nowMs(),
+             expiresAt.toMSecsSinceEpoch(), nullMs(), QVariant(QMetaType::fromType<QString>())});
+    return NewToken{id, token};
+}
+
+Result<qint64> Store::consumeEnrolToken(const QString &token, const QString &nodeName)
+{
+    const qint64 id = tokenId(token, kEnrolTokenPrefix);
+    if (id == 0)
+        return unauthorized();
+    const qint64 now = d->nowMs();
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(q, u"reading enrolment token"_s,
+                 u"SELECT salt, hash, expires_ms, used_ms FROM enrol_tokens WHERE id = ?"_s, {id});
+    if (!q.next())
+        return unauthorized();
+    const QByteArray salt = QByteArray::fromBase64(q.value(0).toString().toLatin1());
+    const QByteArray stored = QByteArray::fromBase64(q.value(1).toString().toLatin1());
+    if (!constantTimeEquals(tokenHash(salt, token), stored) || !q.value(3).isNull()
+        || q.value(2).toLongLong() <= now)
+        return unauthorized();
+    q.finish();
+    ORRERY_QUERY(
+            upd, u"consuming enrolment token"_s,
+            u"UPDATE enrol_tokens SET used_ms = ?, used_by_node = ? WHERE id = ? AND used_ms IS NULL"_s,
+            {now, nodeName, id});
+    if (upd.numRowsAffected() != 1)
+        return unauthorized();
+    ORRERY_TRY(t.commit());
+    return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+
+Result<AuditEntry> Store::appendAudit(const AuditEntry &entry)
+{
+    AuditEntry e = entry;
+    e.id = d->ids.nextValue();
+    const qint64 now = d->nowMs();
+    e.at = fromMs(now);
+    ORRERY_QUERY(q, u"writing the audit log"_s,
+                 u"INSERT INTO audit_log (id, at_ms, actor, action, target, detail, source)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                 {e.id, now, e.actor, e.action, e.target, e.detail, e.source});
+    return e;
+}
+
+Result<QList<AuditEntry>> Store::listAudit(int limit)
+{
+    ORRERY_QUERY(q, u"reading the audit log"_s,
+                 u"SELECT id, at_ms, actor, action, target, detail, source FROM audit_log"
+                 " ORDER BY id DESC LIMIT ?"_s,
+                 {qMax(0, limit)});
+    QList<AuditEntry> out;
+    while (q.next())
+        out.append(AuditEntry{q.value(0).toLongLong(), fromMs(q.value(1)), q.value(2).toString(),
+                              q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
+                              q.value(6).toString()});
+    return out;
+}
+
+}  // namespace Orrery

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "records.h"
+
+#include <model/clock.h>
+#include <model/id.h>
+#include <model/job.h>
+#include <model/result.h>
+#include <model/run.h>
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace Orrery {
+
+struct StoreOptions
+{
+    // Generator number for the ids the store makes (one per master, see IdGenerator).
+    int idGenerator = 0;
+    int busyTimeoutMs = 5000;
+    // Fault seam for tests: opens the database read-only (SQLite: QSQLITE_OPEN_READONLY;
+    // PostgreSQL: read-only session), so every write fails the way a full or read-only disk
+    // does. The schema must already be current.
+    bool readOnly = false;
+};
+
+// The master's durable state on Qt Sql: SQLite (embedded default) or PostgreSQL.
+//
+// Every mutating call commits before it returns Ok, so a caller may acknowledge a change as
+// soon as it has the result. Database failures (disk full, locked, connection lost) come back
+// as ErrorCode::Storage with the driver's message. One Store = one connection, used from the
+// thread that opened it; open two Stores for two threads (or two masters in one test).
+// The Clock must outlive the Store.
+class Store final
+{
+public:
+    // url: "sqlite:/path/to/orrery.db" (directories are created) or
+    // "postgresql://user:password@host:port/dbname". Applies the schema migrations.
+    static Result<std::unique_ptr<Store>> open(const QString &url, const Clock &clock,
+                                               const StoreOptions &options = {});
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    bool isPostgres() const;
+    int schemaVersion() const;
+
+    // Jobs. An invalid job.id on create = the store takes one. Conflict when the name is taken.
+    Result<JobRecord> createJob(const Job &job, const QString &pipeline = QString());
+    Result<JobRecord> updateJob(const Job &job, const QString &pipeline = QString());
+    Result<void> deleteJob(JobId id);
+    Result<JobRecord> job(JobId id);
+    Result<JobRecord> jobByName(const QString &name);
+    Result<QList<JobRecord>> listJobs();
+
+    // Runs. createRun stores a run in `waiting` with attempt 1 and its creation event.
+    Result<RunRecord> createRun(const NewRun &run);
+    // Moves `attempt` (which must be the run's current one) to `to`, checked against the state
+    // stored in the database, writing the attempt and the event in one transaction. `node` is
+    // recorded when the attempt starts running.
+    Result<RunRecord> transition(RunId run, int attempt, RunState to, const QDateTime &at,
+                                 const QString &reason = QString(), NodeId node = NodeId());
+    // An agent's final report, idempotent on (run, attempt): the first report ends the attempt
+    // (going through `running` if the store had not seen it start); any later report for the
+    // same attempt changes nothing and returns applied=false with the stored state.
+    Result<ResultOutcome> recordResult(RunId run, int attempt, RunState finalState, int exitCode,
+                                       const QDateTime &started, const QDateTime &finished);
+    // Starts attempt n+1 in `waiting` when the current attempt ended in a retryable state.
+    Result<RunRecord> retry(RunId run, const QDateTime &at, const QString &reason = QString());
+    Result<RunRecord> run(RunId id);
+    Result<QList<RunEvent>> runEvents(RunId run);
+    // Newest first, at most `limit`.
+    Result<QList<RunRecord>> listRunsByJob(JobId job, int limit);
+    Result<QList<RunRecord>> listRunsByState(RunState state, int limit);
+    // Runs in waiting or running, oldest first: what the master reconciles at start.
+    Result<QList<RunRecord>> unfinishedRuns();
+
+    // Output. Keeps at most maxBytesPerRun bytes per run (all attempts and streams): a chunk
+    // over the limit is cut, later ones are dropped (truncated=true). Re-sending a stored
+    // (attempt, stream, seq) is a no-op (applied=false).
+    Result<AppendOutcome> appendOutput(RunId run, const OutputChunk &chunk, qint64 maxBytesPerRun);
+    // In (attempt, seq) order, at most maxChunks.
+    Result<QList<OutputChunk>> readOutput(RunId run, int maxChunks);
+
+    // Nodes, by unique name.
+    Result<NodeRecord> upsertNode(const NodeRecord &node);
+    Result<NodeRecord> nodeByName(const QString &name);
+    Result<QList<NodeRecord>> listNodes();
+    Result<void> setNodeState(const QString &name, NodeState state);
+
+    // API tokens: the plaintext is returned once; the database keeps SHA-256(salt || token).
+    Result<NewToken> createApiToken(const QString &name, TokenRole role);
+    // The token's metadata, or Unauthorized (unknown, wrong secret or revoked).
+    Result<ApiTokenInfo> verifyApiToken(const QString &token);
+    Result<void> revokeApiToken(qint64 id);
+    Result<QList<ApiTokenInfo>> listApiTokens();
+
+    // Enrolment tokens: one-time secrets for a new node.
+    Result<NewToken> createEnrolToken(const QDateTime &expiresAt);
+    // Marks the token used by `nodeName`; Unauthorized if unknown, wrong, expired or used.
+    Result<qint64> consumeEnrolToken(const QString &token, const QString &nodeName);
+
+    // Audit log. id and at are set by the store. listAudit: newest first.
+    Result<AuditEntry> appendAudit(const AuditEntry &entry);
+    Result<QList<AuditEntry>> listAudit(int limit);
+
+private:
+    struct Private;
+    explicit Store(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+}  // namespace Orrery

@@ -1,0 +1,769 @@
+#include "storetestutil.h"
+
+#include <store/store.h>
+
+#include <QCryptographicHash>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace Orrery;
+using namespace Qt::Literals::StringLiterals;
+using namespace StoreTest;
+
+Q_DECLARE_METATYPE(Orrery::ErrorCode)
+Q_DECLARE_METATYPE(Orrery::RunState)
+
+namespace QTest {
+template<>
+char *toString(const Orrery::ErrorCode &code)
+{
+    return qstrdup(qPrintable(errorCodeName(code)));
+}
+template<>
+char *toString(const Orrery::RunState &state)
+{
+    return qstrdup(qPrintable(runStateName(state)));
+}
+}  // namespace QTest
+
+namespace {
+// QVERIFY2 evaluates its message even when the check passes.
+template<typename R>
+QString errorText(const R &r)
+{
+    return r ? QString() : r.error().toString();
+}
+
+const QDateTime kStart = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc());
+
+Job fullJob()
+{
+    Job j;
+    j.name = u"nightly-etl"_s;
+    j.description = u"loads the warehouse"_s;
+    j.schedule = u"0 2 * * *"_s;
+    j.timeZone = u"Europe/Berlin"_s;
+    j.command = u"/opt/etl/run.sh --all"_s;
+    j.workingDirectory = u"/opt/etl"_s;
+    j.environment = {{u"MODE"_s, u"full"_s}, {u"LANG"_s, u"C"_s}};
+    j.runAs = u"etl"_s;
+    j.timeoutSecs = 3600;
+    j.retry = RetryPolicy{3, 60, 2.0, 600};
+    j.priority = Priority::P1;
+    j.dependencies = {Dependency{u"extract"_s, DependencyStatus::Finished, {}}};
+    j.resources = {ResourceLock{u"database_lock"_s, u"primary_db"_s, {}}};
+    j.labels = {{u"zone"_s, u"eu"_s}};
+    j.strategy = DispatchStrategy::LeastRunning;
+    j.resourceKind = ResourceKind::Io;
+    j.weight = JobWeight::Heavy;
+    j.concurrency = ConcurrencyPolicy::Replace;
+    j.misfire = MisfirePolicy::CatchUp;
+    j.misfireLimit = 5;
+    j.enabled = false;
+    return j;
+}
+}  // namespace
+
+class tst_Store : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void openAppliesSchema();
+    void openRejectsBadUrl_data();
+    void openRejectsBadUrl();
+    void jobRoundTrip_data();
+    void jobRoundTrip();
+    void jobNameConflictAndNotFound();
+    void runCreatedWaitingWithEvent();
+    void transitions_data();
+    void transitions();
+    void illegalTransitionWritesNothing();
+    void recordResultIdempotent();
+    void recordResultWithoutStart();
+    void retryAddsAttempt();
+    void listsAndReconciliation();
+    void outputAppendReadAndLimit();
+    void nodes();
+    void apiTokens();
+    void apiTokenStoredHashed();
+    void enrolTokenSingleUse();
+    void audit();
+    void reopenKeepsEverything();
+    void twoStoresOneDatabase();
+    void readOnlyDatabaseGivesStorageError();
+
+private:
+    std::unique_ptr<Store> open(const StoreOptions &options = {});
+    RunId newRun(Store &store, const QString &job = u"job"_s);
+
+    QTemporaryDir m_dir;
+    QString m_url;
+    ManualClock m_clock{kStart};
+};
+
+void tst_Store::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    qInfo("backend: %s", usePostgres() ? "PostgreSQL" : "SQLite");
+}
+
+void tst_Store::init()
+{
+    m_clock.set(kStart);
+    m_url = freshUrl(m_dir.path());
+}
+
+void tst_Store::cleanup()
+{
+    if (!usePostgres())  // one SQLite file per test; PostgreSQL keeps its one connection
+        closeCachedRaw();
+}
+
+std::unique_ptr<Store> tst_Store::open(const StoreOptions &options)
+{
+    auto store = Store::open(m_url, m_clock, options);
+    if (!store) {
+        qWarning("open failed: %s", qPrintable(errorText(store)));
+        return nullptr;
+    }
+    return std::move(*store);
+}
+
+RunId tst_Store::newRun(Store &store, const QString &job)
+{
+    NewRun nr;
+    nr.job = JobId(7);
+    nr.jobName = job;
+    nr.trigger = RunTrigger::Manual;
+    auto r = store.createRun(nr);
+    if (!r) {
+        qWarning("createRun failed: %s", qPrintable(errorText(r)));
+        return RunId();
+    }
+    return r->run.id();
+}
+
+void tst_Store::openAppliesSchema()
+{
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(store->isPostgres(), usePostgres());
+    QVERIFY(store->schemaVersion() >= 1);
+    QCOMPARE(rawValue(m_url, u"SELECT MAX(version) FROM schema_version"_s).toInt(),
+             store->schemaVersion());
+    if (!usePostgres()) {
+        QCOMPARE(rawValue(m_url, u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+        QVERIFY(QFile::exists(m_url.mid(7)));
+    }
+}
+
+void tst_Store::openRejectsBadUrl_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::newRow("unknown-scheme") << u"mysql://x/y"_s << ErrorCode::InvalidValue;
+    QTest::newRow("sqlite-no-path") << u"sqlite:"_s << ErrorCode::InvalidValue;
+    QTest::newRow("postgres-refused") << u"postgresql://u:p@127.0.0.1:1/db"_s << ErrorCode::Storage;
+}
+
+void tst_Store::openRejectsBadUrl()
+{
+    QFETCH(QString, url);
+    QFETCH(ErrorCode, code);
+    auto store = Store::open(url, m_clock);
+    QVERIFY(!store);
+    QCOMPARE(store.error().code, code);
+    QVERIFY(!store.error().message.isEmpty());
+}
+
+void tst_Store::jobRoundTrip_data()
+{
+    QTest::addColumn<Job>("job");
+    QTest::addColumn<QString>("pipeline");
+    Job minimal;
+    minimal.name = u"hello"_s;
+    minimal.command = u"echo hi"_s;
+    QTest::newRow("minimal") << minimal << QString();
+    QTest::newRow("every-field-in-pipeline") << fullJob() << u"warehouse"_s;
+}
+
+void tst_Store::jobRoundTrip()
+{
+    QFETCH(Job, job);
+    QFETCH(QString, pipeline);
+    auto store = open();
+    QVERIFY(store);
+    auto created = store->createJob(job, pipeline);
+    QVERIFY2(created, qPrintable(errorText(created)));
+    QVERIFY(created->job.id.isValid());
+    job.id = created->job.id;
+    QCOMPARE(created->createdAt, kStart);
+
+    auto byId = store->job(job.id);
+    QVERIFY(byId);
+    QCOMPARE(byId->job, job);
+    QCOMPARE(byId->pipeline, pipeline);
+    auto byName = store->jobByName(job.name);
+    QVERIFY(byName);
+    QCOMPARE(byName->job, job);
+
+    m_clock.advanceSecs(60);
+    job.command = u"echo changed"_s;
+    auto updated = store->updateJob(job, pipeline);
+    QVERIFY(updated);
+    QCOMPARE(updated->job.command, u"echo changed"_s);
+    QCOMPARE(updated->createdAt, kStart);
+    QCOMPARE(updated->updatedAt, kStart.addSecs(60));
+
+    auto list = store->listJobs();
+    QVERIFY(list);
+    QCOMPARE(list->size(), 1);
+    QCOMPARE(list->first().job, job);
+
+    QVERIFY(store->deleteJob(job.id));
+    QCOMPARE(store->job(job.id).error().code, ErrorCode::NotFound);
+    QCOMPARE(rawCount(m_url, u"jobs"_s), 0);
+}
+
+void tst_Store::jobNameConflictAndNotFound()
+{
+    auto store = open();
+    QVERIFY(store);
+    Job a;
+    a.name = u"a"_s;
+    auto ra = store->createJob(a);
+    QVERIFY(ra);
+    QCOMPARE(store->createJob(a).error().code, ErrorCode::Conflict);
+    Job b;
+    b.name = u"b"_s;
+    auto rb = store->createJob(b);
+    QVERIFY(rb);
+    Job renamed = rb->job;
+    renamed.name = u"a"_s;
+    QCOMPARE(store->updateJob(renamed).error().code, ErrorCode::Conflict);
+    QCOMPARE(store->jobByName(u"b"_s)->job.name, u"b"_s);
+    Job ghost;
+    ghost.id = JobId(424242);
+    ghost.name = u"ghost"_s;
+    QCOMPARE(store->updateJob(ghost).error().code, ErrorCode::NotFound);
+    QCOMPARE(store->deleteJob(JobId(424242)).error().code, ErrorCode::NotFound);
+    QCOMPARE(store->jobByName(u"ghost"_s).error().code, ErrorCode::NotFound);
+    QCOMPARE(rawCount(m_url, u"jobs"_s), 2);
+}
+
+void tst_Store::runCreatedWaitingWithEvent()
+{
+    auto store = open();
+    QVERIFY(store);
+    NewRun nr;
+    nr.job = JobId(7);
+    nr.jobName = u"job"_s;
+    nr.priority = Priority::P0;
+    nr.trigger = RunTrigger::Backfill;
+    nr.scheduledAt = kStart.addDays(-1);
+    nr.pipelineRunId = 99;
+    auto r = store->createRun(nr);
+    QVERIFY2(r, qPrintable(errorText(r)));
+    QCOMPARE(r->run.state(), RunState::Waiting);
+    QCOMPARE(r->run.attempts().size(), 1);
+    QCOMPARE(r->run.currentAttempt().queuedAt, kStart);
+    QCOMPARE(r->run.priority(), Priority::P0);
+    QCOMPARE(r->trigger, RunTrigger::Backfill);
+    QCOMPARE(r->scheduledAt, kStart.addDays(-1));
+    QCOMPARE(r->pipelineRunId, qint64(99));
+    auto events = store->runEvents(r->run.id());
+    QVERIFY(events);
+    QCOMPARE(events->size(), 1);
+    QVERIFY(!events->first().from.has_value());
+    QCOMPARE(events->first().to, RunState::Waiting);
+    QCOMPARE(store->run(RunId(1)).error().code, ErrorCode::NotFound);
+}
+
+void tst_Store::transitions_data()
+{
+    QTest::addColumn<QList<RunState>>("steps");
+    QTest::addColumn<ErrorCode>("lastError");
+    using S = RunState;
+    QTest::newRow("run-to-success") << QList<S>{S::Running, S::Success} << ErrorCode::None;
+    QTest::newRow("run-to-timeout") << QList<S>{S::Running, S::TimedOut} << ErrorCode::None;
+    QTest::newRow("preempted-requeued")
+            << QList<S>{S::Running, S::Waiting, S::Running, S::Failed} << ErrorCode::None;
+    QTest::newRow("skip-from-waiting") << QList<S>{S::Skipped} << ErrorCode::None;
+    QTest::newRow("success-from-waiting") << QList<S>{S::Success} << ErrorCode::IllegalTransition;
+    QTest::newRow("running-after-success")
+            << QList<S>{S::Running, S::Success, S::Running} << ErrorCode::IllegalTransition;
+    QTest::newRow("running-twice")
+            << QList<S>{S::Running, S::Running} << ErrorCode::IllegalTransition;
+}
+
+void tst_Store::transitions()
+{
+    QFETCH(QList<RunState>, steps);
+    QFETCH(ErrorCode, lastError);
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    QVERIFY(id.isValid());
+    Run expected = store->run(id)->run;
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        m_clock.advanceSecs(10);
+        auto r = store->transition(id, 1, steps[i], m_clock.now(), u"step"_s, NodeId(5));
+        auto model = expected.transition(steps[i], m_clock.now(), u"step"_s);
+        QCOMPARE(r.has_value(), model.has_value());
+        if (i + 1 < steps.size() || lastError == ErrorCode::None) {
+            QVERIFY2(r, qPrintable(errorText(r)));
+            if (steps[i] == RunState::Running)
+                expected.assignNode(NodeId(5));
+        } else {
+            QCOMPARE(r.error().code, lastError);
+        }
+    }
+    auto stored = store->run(id);
+    QVERIFY(stored);
+    QCOMPARE(stored->run.attempts(), expected.attempts());
+    QCOMPARE(rawValue(m_url, u"SELECT state FROM runs WHERE id = %1"_s.arg(id.value())).toString(),
+             runStateName(expected.state()));
+    const qsizetype applied = lastError == ErrorCode::None ? steps.size() : steps.size() - 1;
+    QCOMPARE(store->runEvents(id)->size(), 1 + applied);
+}
+
+void tst_Store::illegalTransitionWritesNothing()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    QVERIFY(store->transition(id, 1, RunState::Running, kStart.addSecs(1)));
+    QVERIFY(store->transition(id, 1, RunState::Success, kStart.addSecs(2)));
+    const auto before = store->run(id)->run;
+    const qint64 eventsBefore = rawCount(m_url, u"run_events"_s);
+    auto r = store->transition(id, 1, RunState::Failed, kStart.addSecs(3), u"late"_s);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::IllegalTransition);
+    QCOMPARE(store->run(id)->run, before);
+    QCOMPARE(rawCount(m_url, u"run_events"_s), eventsBefore);
+    QCOMPARE(rawValue(m_url, u"SELECT reason FROM attempts WHERE run_id = %1"_s.arg(id.value()))
+                     .toString(),
+             QString());
+    // Unknown attempt / run.
+    QCOMPARE(store->transition(id, 2, RunState::Running, kStart).error().code, ErrorCode::NotFound);
+    QCOMPARE(store->transition(RunId(12345), 1, RunState::Running, kStart).error().code,
+             ErrorCode::NotFound);
+}
+
+void tst_Store::recordResultIdempotent()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    QVERIFY(store->transition(id, 1, RunState::Running, kStart.addSecs(1), {}, NodeId(3)));
+    auto first = store->recordResult(id, 1, RunState::Success, 0, kStart.addSecs(1),
+                                     kStart.addSecs(9));
+    QVERIFY2(first, qPrintable(errorText(first)));
+    QVERIFY(first->applied);
+    QCOMPARE(first->state, RunState::Success);
+    const Run after = store->run(id)->run;
+
+    auto second = store->recordResult(id, 1, RunState::Success, 0, kStart.addSecs(1),
+                                      kStart.addSecs(9));
+    QVERIFY(second);
+    QVERIFY(!second->applied);
+    QCOMPARE(second->state, RunState::Success);
+    auto conflicting = store->recordResult(id, 1, RunState::Failed, 2, kStart.addSecs(1),
+                                           kStart.addSecs(20));
+    QVERIFY(conflicting);
+    QVERIFY(!conflicting->applied);
+    QCOMPARE(conflicting->state, RunState::Success);
+
+    QCOMPARE(store->run(id)->run, after);
+    QCOMPARE(after.currentAttempt().exitCode, 0);
+    QCOMPARE(after.currentAttempt().finishedAt, kStart.addSecs(9));
+    QCOMPARE(after.currentAttempt().node, NodeId(3));
+    QCOMPARE(rawCount(m_url, u"run_events"_s, u"run_id = %1"_s.arg(id.value())), 3);
+    QCOMPARE(rawCount(m_url, u"run_events"_s, u"to_state = 'success'"_s), 1);
+    QCOMPARE(store->recordResult(id, 1, RunState::Running, 0, {}, {}).error().code,
+             ErrorCode::InvalidValue);
+    QCOMPARE(store->recordResult(id, 5, RunState::Success, 0, {}, {}).error().code,
+             ErrorCode::NotFound);
+}
+
+void tst_Store::recordResultWithoutStart()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    auto r = store->recordResult(id, 1, RunState::Failed, 3, kStart.addSecs(2), kStart.addSecs(5));
+    QVERIFY2(r, qPrintable(errorText(r)));
+    QVERIFY(r->applied);
+    const Attempt a = store->run(id)->run.currentAttempt();
+    QCOMPARE(a.state, RunState::Failed);
+    QCOMPARE(a.startedAt, kStart.addSecs(2));
+    QCOMPARE(a.finishedAt, kStart.addSecs(5));
+    QCOMPARE(a.exitCode, 3);
+    auto events = store->runEvents(id);
+    QCOMPARE(events->size(), 3);
+    QCOMPARE(events->at(1).to, RunState::Running);
+    QCOMPARE(events->at(2).from, std::optional<RunState>(RunState::Running));
+    QCOMPARE(events->at(2).to, RunState::Failed);
+}
+
+void tst_Store::retryAddsAttempt()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    QCOMPARE(store->retry(id, kStart).error().code, ErrorCode::IllegalTransition);
+    QVERIFY(store->recordResult(id, 1, RunState::Failed, 1, kStart, kStart.addSecs(1)));
+    auto r = store->retry(id, kStart.addSecs(30));
+    QVERIFY2(r, qPrintable(errorText(r)));
+    QCOMPARE(r->run.attempts().size(), 2);
+    QCOMPARE(r->run.currentAttempt().number, 2);
+    QCOMPARE(r->run.state(), RunState::Waiting);
+    QCOMPARE(r->run.currentAttempt().queuedAt, kStart.addSecs(30));
+    QCOMPARE(r->run.attempts().first().state, RunState::Failed);
+    // The old attempt cannot move any more; a late result for it is a duplicate.
+    QCOMPARE(store->transition(id, 1, RunState::Running, kStart).error().code, ErrorCode::Conflict);
+    auto late = store->recordResult(id, 1, RunState::Success, 0, kStart, kStart);
+    QVERIFY(late);
+    QVERIFY(!late->applied);
+    QCOMPARE(late->state, RunState::Failed);
+    QVERIFY(store->transition(id, 2, RunState::Running, kStart.addSecs(31)));
+    QVERIFY(store->recordResult(id, 2, RunState::Success, 0, kStart.addSecs(31),
+                                kStart.addSecs(40)));
+    QCOMPARE(store->retry(id, kStart).error().code, ErrorCode::IllegalTransition);
+    QCOMPARE(rawValue(m_url, u"SELECT state FROM runs WHERE id = %1"_s.arg(id.value())).toString(),
+             u"success"_s);
+    QCOMPARE(store->retry(RunId(999), kStart).error().code, ErrorCode::NotFound);
+}
+
+void tst_Store::listsAndReconciliation()
+{
+    auto store = open();
+    QVERIFY(store);
+    QList<RunId> ids;
+    for (int i = 0; i < 5; ++i) {
+        NewRun nr;
+        nr.job = JobId(i % 2 == 0 ? 1 : 2);
+        nr.jobName = i % 2 == 0 ? u"even"_s : u"odd"_s;
+        auto r = store->createRun(nr);
+        QVERIFY(r);
+        ids.append(r->run.id());
+    }
+    QVERIFY(store->transition(ids[0], 1, RunState::Running, kStart));
+    QVERIFY(store->transition(ids[1], 1, RunState::Cancelled, kStart));
+    QVERIFY(store->transition(ids[2], 1, RunState::Skipped, kStart));
+
+    auto even = store->listRunsByJob(JobId(1), 10);
+    QVERIFY(even);
+    QCOMPARE(even->size(), 3);
+    QCOMPARE(even->at(0).run.id(), ids[4]);  // newest first
+    QCOMPARE(even->at(2).run.id(), ids[0]);
+    QCOMPARE(even->at(2).run.state(), RunState::Running);
+    QCOMPARE(store->listRunsByJob(JobId(1), 2)->size(), 2);
+
+    auto waiting = store->listRunsByState(RunState::Waiting, 10);
+    QCOMPARE(waiting->size(), 2);
+    QCOMPARE(waiting->at(0).run.id(), ids[4]);
+    QCOMPARE(waiting->at(1).run.id(), ids[3]);
+
+    auto unfinished = store->unfinishedRuns();
+    QVERIFY(unfinished);
+    QList<RunId> got;
+    for (const RunRecord &r : *unfinished)
+        got.append(r.run.id());
+    QCOMPARE(got, (QList<RunId>{ids[0], ids[3], ids[4]}));
+}
+
+void tst_Store::outputAppendReadAndLimit()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId id = newRun(*store);
+    const QByteArray binary("\x00\xff\x01 bytes\n", 10);
+    auto a = store->appendOutput(id, {1, OutputStream::Stdout, 1, "hello "}, 20);
+    QVERIFY2(a, qPrintable(errorText(a)));
+    QVERIFY(a->applied);
+    QVERIFY(!a->truncated);
+    QVERIFY(store->appendOutput(id, {1, OutputStream::Stderr, 1, binary}, 20));
+    QVERIFY(store->appendOutput(id, {1, OutputStream::Stdout, 0, "first "}, 100)->applied);
+    auto dup = store->appendOutput(id, {1, OutputStream::Stdout, 1, "again"}, 100);
+    QVERIFY(dup);
+    QVERIFY(!dup->applied);
+    // 6 + 10 + 6 = 22 bytes stored; a limit of 25 keeps 3 more bytes, then nothing.
+    auto cut = store->appendOutput(id, {1, OutputStream::Stdout, 2, "world"}, 25);
+    QVERIFY(cut->applied);
+    QVERIFY(cut->truncated);
+    auto full = store->appendOutput(id, {1, OutputStream::Stdout, 3, "more"}, 25);
+    QVERIFY(!full->applied);
+    QVERIFY(full->truncated);
+
+    auto out = store->readOutput(id, 100);
+    QVERIFY(out);
+    QCOMPARE(out->size(), 4);
+    QCOMPARE(out->at(0).data, QByteArray("first "));
+    QCOMPARE(out->at(1).stream, OutputStream::Stderr);
+    QCOMPARE(out->at(1).data, binary);
+    QCOMPARE(out->at(2).data, QByteArray("hello "));
+    QCOMPARE(out->at(3).data, QByteArray("wor"));
+    QCOMPARE(store->readOutput(id, 2)->size(), 2);
+}
+
+void tst_Store::nodes()
+{
+    auto store = open();
+    QVERIFY(store);
+    NodeRecord n;
+    n.name = u"agent-01"_s;
+    n.labels = {{u"zone"_s, u"eu"_s}};
+    n.credentialHash = u"abc"_s;
+    n.enrolledAt = kStart;
+    n.lastSeenAt = kStart;
+    n.state = NodeState::Online;
+    auto first = store->upsertNode(n);
+    QVERIFY2(first, qPrintable(errorText(first)));
+    QVERIFY(first->id.isValid());
+    n.labels.insert(u"gpu"_s, u"yes"_s);
+    n.lastSeenAt = kStart.addSecs(30);
+    auto second = store->upsertNode(n);
+    QVERIFY(second);
+    QCOMPARE(second->id, first->id);
+    QCOMPARE(second->labels, n.labels);
+    QCOMPARE(second->lastSeenAt, kStart.addSecs(30));
+    NodeRecord other;
+    other.name = u"agent-00"_s;
+    QVERIFY(store->upsertNode(other));
+    auto list = store->listNodes();
+    QCOMPARE(list->size(), 2);
+    QCOMPARE(list->first().name, u"agent-00"_s);
+    QVERIFY(store->setNodeState(u"agent-01"_s, NodeState::Draining));
+    QCOMPARE(store->nodeByName(u"agent-01"_s)->state, NodeState::Draining);
+    QCOMPARE(store->setNodeState(u"nope"_s, NodeState::Online).error().code, ErrorCode::NotFound);
+    QCOMPARE(store->nodeByName(u"nope"_s).error().code, ErrorCode::NotFound);
+}
+
+void tst_Store::apiTokens()
+{
+    auto store = open();
+    QVERIFY(store);
+    auto admin = store->createApiToken(u"ci"_s, TokenRole::Admin);
+    QVERIFY2(admin, qPrintable(errorText(admin)));
+    QVERIFY(admin->plaintext.startsWith(u"orr_"_s));
+    auto viewer = store->createApiToken(u"grafana"_s, TokenRole::Viewer);
+    QVERIFY(viewer);
+    QVERIFY(admin->plaintext != viewer->plaintext);
+
+    m_clock.advanceSecs(5);
+    auto v = store->verifyApiToken(admin->plaintext);
+    QVERIFY(v);
+    QCOMPARE(v->role, TokenRole::Admin);
+    QCOMPARE(v->name, u"ci"_s);
+    QCOMPARE(store->verifyApiToken(viewer->plaintext)->role, TokenRole::Viewer);
+
+    QString tampered = admin->plaintext;
+    tampered[tampered.size() - 1] = tampered.endsWith(u'A') ? u'B' : u'A';
+    const QStringList bad{tampered, u""_s, u"orr_"_s, u"garbage"_s,
+                          // viewer's secret under admin's id
+                          u"orr_%1_%2"_s.arg(admin->id).arg(viewer->plaintext.section(u'_', 2))};
+    for (const QString &t : bad)
+        QCOMPARE(store->verifyApiToken(t).error().code, ErrorCode::Unauthorized);
+
+    QVERIFY(store->revokeApiToken(admin->id));
+    QCOMPARE(store->verifyApiToken(admin->plaintext).error().code, ErrorCode::Unauthorized);
+    QCOMPARE(store->revokeApiToken(admin->id).error().code, ErrorCode::NotFound);
+    auto list = store->listApiTokens();
+    QCOMPARE(list->size(), 2);
+    QCOMPARE(list->at(0).revokedAt, kStart.addSecs(5));
+    QCOMPARE(list->at(0).lastUsedAt, kStart.addSecs(5));
+    QVERIFY(!list->at(1).revokedAt.isValid());
+}
+
+void tst_Store::apiTokenStoredHashed()
+{
+    QString plaintext;
+    qint64 id = 0;
+    {
+        auto store = open();
+        QVERIFY(store);
+        auto t = store->createApiToken(u"ci"_s, TokenRole::Operator);
+        QVERIFY(t);
+        plaintext = t->plaintext;
+        id = t->id;
+    }
+    const QString secret = plaintext.section(u'_', 2);
+    QCOMPARE(QByteArray::fromBase64(secret.toLatin1(), QByteArray::Base64UrlEncoding).size(), 32);
+    QSqlDatabase db = openRaw(m_url);
+    {
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"SELECT salt, hash, role, name FROM api_tokens WHERE id = %1"_s.arg(id)));
+        QVERIFY(q.next());
+        const QByteArray salt = QByteArray::fromBase64(q.value(0).toString().toLatin1());
+        const QByteArray hash = QByteArray::fromBase64(q.value(1).toString().toLatin1());
+        QCOMPARE(salt.size(), 16);
+        QCOMPARE(hash,
+                 QCryptographicHash::hash(salt + plaintext.toUtf8(), QCryptographicHash::Sha256));
+        for (int c = 0; c < 4; ++c) {
+            QVERIFY(!q.value(c).toString().contains(secret));
+            QVERIFY(!q.value(c).toString().contains(plaintext));
+        }
+    }
+    closeRaw(db);
+    if (!usePostgres()) {
+        // Nothing in the database files holds the secret either.
+        const QString path = m_url.mid(7);
+        for (const QString &f : {path, path + u"-wal"_s}) {
+            QFile file(f);
+            if (file.open(QIODevice::ReadOnly))
+                QVERIFY(!file.readAll().contains(secret.toLatin1()));
+        }
+    }
+}
+
+void tst_Store::enrolTokenSingleUse()
+{
+    auto store = open();
+    QVERIFY(store);
+    auto t = store->createEnrolToken(kStart.addSecs(3600));
+    QVERIFY2(t, qPrintable(errorText(t)));
+    auto used = store->consumeEnrolToken(t->plaintext, u"agent-01"_s);
+    QVERIFY2(used, qPrintable(errorText(used)));
+    QCOMPARE(*used, t->id);
+    QCOMPARE(store->consumeEnrolToken(t->plaintext, u"agent-02"_s).error().code,
+             ErrorCode::Unauthorized);
+    QCOMPARE(rawValue(m_url, u"SELECT used_by_node FROM enrol_tokens WHERE id = %1"_s.arg(t->id))
+                     .toString(),
+             u"agent-01"_s);
+
+    auto expiring = store->createEnrolToken(kStart.addSecs(60));
+    QVERIFY(expiring);
+    m_clock.advanceSecs(61);
+    QCOMPARE(store->consumeEnrolToken(expiring->plaintext, u"agent-03"_s).error().code,
+             ErrorCode::Unauthorized);
+    auto fresh = store->createEnrolToken(m_clock.now().addSecs(60));
+    QCOMPARE(store->consumeEnrolToken(fresh->plaintext + u"x"_s, u"agent-04"_s).error().code,
+             ErrorCode::Unauthorized);
+    QCOMPARE(rawCount(m_url, u"enrol_tokens"_s, u"used_ms IS NOT NULL"_s), 1);
+}
+
+void tst_Store::audit()
+{
+    auto store = open();
+    QVERIFY(store);
+    for (int i = 0; i < 3; ++i) {
+        m_clock.advanceSecs(1);
+        auto e = store->appendAudit(
+                {0, {}, u"alice"_s, u"job.update"_s, u"job-%1"_s.arg(i), u"{}"_s, u"api"_s});
+        QVERIFY2(e, qPrintable(errorText(e)));
+        QCOMPARE(e->at, m_clock.now());
+    }
+    auto list = store->listAudit(2);
+    QVERIFY(list);
+    QCOMPARE(list->size(), 2);
+    QCOMPARE(list->at(0).target, u"job-2"_s);
+    QCOMPARE(list->at(1).target, u"job-1"_s);
+    QCOMPARE(list->at(0).actor, u"alice"_s);
+    QCOMPARE(list->at(0).source, u"api"_s);
+}
+
+void tst_Store::reopenKeepsEverything()
+{
+    Job job = fullJob();
+    RunRecord run;
+    QString token;
+    {
+        auto store = open();
+        QVERIFY(store);
+        job.id = store->createJob(job, u"warehouse"_s)->job.id;
+        const RunId id = newRun(*store, job.name);
+        QVERIFY(store->transition(id, 1, RunState::Running, kStart.addSecs(1), {}, NodeId(8)));
+        QVERIFY(store->recordResult(id, 1, RunState::Failed, 4, kStart.addSecs(1),
+                                    kStart.addSecs(2)));
+        QVERIFY(store->retry(id, kStart.addSecs(3)));
+        QVERIFY(store->appendOutput(id, {1, OutputStream::Stdout, 0, "out"}, 1000));
+        NodeRecord n;
+        n.name = u"agent-01"_s;
+        n.state = NodeState::Online;
+        QVERIFY(store->upsertNode(n));
+        token = store->createApiToken(u"ci"_s, TokenRole::Operator)->plaintext;
+        QVERIFY(store->appendAudit({0, {}, u"bob"_s, u"run.retry"_s, id.toString(), {}, u"cli"_s}));
+        run = *store->run(id);
+    }
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(store->jobByName(job.name)->job, job);
+    QCOMPARE(store->jobByName(job.name)->pipeline, u"warehouse"_s);
+    auto again = store->run(run.run.id());
+    QVERIFY(again);
+    QCOMPARE(again->run, run.run);
+    QCOMPARE(again->run.attempts().size(), 2);
+    QCOMPARE(again->trigger, RunTrigger::Manual);
+    QCOMPARE(store->runEvents(run.run.id())->size(), 4);
+    QCOMPARE(store->readOutput(run.run.id(), 10)->first().data, QByteArray("out"));
+    QCOMPARE(store->nodeByName(u"agent-01"_s)->state, NodeState::Online);
+    QCOMPARE(store->verifyApiToken(token)->role, TokenRole::Operator);
+    QCOMPARE(store->listAudit(10)->first().action, u"run.retry"_s);
+    QCOMPARE(store->unfinishedRuns()->size(), 1);
+    QCOMPARE(rawCount(m_url, u"schema_version"_s), 1);
+}
+
+void tst_Store::twoStoresOneDatabase()
+{
+    auto a = open();
+    auto b = open();
+    QVERIFY(a);
+    QVERIFY(b);
+    Job job;
+    job.name = u"shared"_s;
+    QVERIFY(a->createJob(job));
+    QCOMPARE(b->jobByName(u"shared"_s)->job.name, u"shared"_s);
+    QCOMPARE(b->createJob(job).error().code, ErrorCode::Conflict);
+
+    const RunId id = newRun(*a);
+    // Both saw the run in waiting; the second start is checked against the stored state.
+    QCOMPARE(b->run(id)->run.state(), RunState::Waiting);
+    QVERIFY(a->transition(id, 1, RunState::Running, kStart.addSecs(1)));
+    QCOMPARE(b->transition(id, 1, RunState::Running, kStart.addSecs(1)).error().code,
+             ErrorCode::IllegalTransition);
+    QVERIFY(b->recordResult(id, 1, RunState::Success, 0, kStart.addSecs(1), kStart.addSecs(2))
+                    ->applied);
+    QVERIFY(!a->recordResult(id, 1, RunState::Success, 0, kStart.addSecs(1), kStart.addSecs(2))
+                     ->applied);
+    QCOMPARE(a->run(id)->run.state(), RunState::Success);
+    QCOMPARE(rawCount(m_url, u"run_events"_s, u"run_id = %1"_s.arg(id.value())), 3);
+}
+
+void tst_Store::readOnlyDatabaseGivesStorageError()
+{
+    // Tests run as root, where chmod does not stop writes: the read-only seam opens the
+    // database read-only instead (SQLite flag / PostgreSQL read-only session).
+    RunId id;
+    {
+        auto store = open();
+        QVERIFY(store);
+        id = newRun(*store);
+    }
+    StoreOptions ro;
+    ro.readOnly = true;
+    auto store = open(ro);
+    QVERIFY(store);
+    Job job;
+    job.name = u"x"_s;
+    auto created = store->createJob(job);
+    QVERIFY(!created);
+    QCOMPARE(created.error().code, ErrorCode::Storage);
+    QVERIFY(!created.error().message.isEmpty());
+    QCOMPARE(store->transition(id, 1, RunState::Running, kStart).error().code, ErrorCode::Storage);
+    QCOMPARE(store->appendAudit({}).error().code, ErrorCode::Storage);
+    QCOMPARE(store->createApiToken(u"t"_s, TokenRole::Admin).error().code, ErrorCode::Storage);
+    // Reads still work and nothing changed.
+    QCOMPARE(store->run(id)->run.state(), RunState::Waiting);
+    QCOMPARE(store->runEvents(id)->size(), 1);
+    QCOMPARE(rawCount(m_url, u"jobs"_s), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Store)
+#include "tst_store.moc"
