@@ -1,0 +1,105 @@
+#pragma once
+
+#include "runoutcome.h"
+
+#include <model/clock.h>
+#include <model/id.h>
+#include <model/result.h>
+
+#include <QByteArray>
+#include <QMap>
+#include <QObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QTimer>
+
+namespace Orrery::Agent {
+
+// What to run: one attempt of one run.
+struct RunSpec
+{
+    RunId runId;
+    int attempt = 1;
+    QString command;              // given to /bin/sh -c
+    QMap<QString, QString> env;   // added to the minimal base environment, see environmentFor()
+    QString workingDirectory;     // empty: the agent's own working directory
+    qint64 timeoutMs = 0;         // 0 or less: no timeout
+    qint64 killGraceMs = 5000;    // SIGTERM -> SIGKILL delay for the whole process group
+    qint64 outputLimitBytes = 0;  // stdout + stderr delivered; 0 or less: unlimited
+};
+
+// Runs one RunSpec as `/bin/sh -c command` in its own session/process group (the child calls
+// setsid()), streams its output in chunks and reports how it ended.
+//
+// Ending: the shell's exit ends the run. Whatever is left in its process group at that moment
+// (background children that still hold the pipe, a child that ignores SIGTERM) is killed with
+// SIGKILL at once, so the run never waits for EOF from processes it no longer owns. On timeout
+// or stop() the whole group gets SIGTERM, then SIGKILL after killGraceMs. A process that calls
+// setsid() itself leaves the group and escapes this (cgroups would be needed for that).
+class Executor final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Executor)
+
+public:
+    enum class Stream { Stdout, Stderr };
+    Q_ENUM(Stream)
+
+    static constexpr qint64 kMaxChunkBytes = 64 * 1024;
+
+    // The clock is not owned and must outlive the executor (it only stamps start/finish).
+    Executor(RunSpec spec, const Clock &clock, QObject *parent = nullptr);
+    ~Executor() override;  // kills the process group if still running
+
+    const RunSpec &spec() const { return m_spec; }
+    bool isRunning() const { return m_running; }
+
+    // Starts the run; every start ends in exactly one finished(), also when the process
+    // cannot be started (bad working directory, ...: state failed with a reason).
+    void start();
+    // Cancels a running run: SIGTERM to the group, SIGKILL after the grace period; the run
+    // ends as cancelled with this reason. Does nothing when not running or already stopping.
+    void stop(const QString &reason);
+
+    // The child's environment: PATH, HOME and LANG taken from the agent (PATH and LANG with
+    // safe defaults when unset), then spec.env on top, then ORRERY_RUN_ID and ORRERY_ATTEMPT,
+    // which a job's env cannot override. Nothing else of the agent's environment leaks.
+    static QProcessEnvironment environmentFor(const RunSpec &spec,
+                                              const QProcessEnvironment &agentEnv);
+
+    // Error (Forbidden) when running as root (effective uid 0) and not allowed to.
+    static Result<void> checkRunAsAllowed(bool allowRoot);
+    static Result<void> checkRunAsAllowed(uint effectiveUid, bool allowRoot);  // test seam
+
+signals:
+    void started(qint64 pid);
+    // seq counts chunks over both streams, from 0, so a consumer can interleave them.
+    void output(Orrery::Agent::Executor::Stream stream, quint64 seq, const QByteArray &chunk);
+    void finished(const Orrery::Agent::RunOutcome &outcome);
+
+private:
+    void onStarted();
+    void onReadyRead(Stream stream);
+    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
+    void onErrorOccurred(QProcess::ProcessError error);
+    void beginTermination(RunState state, const QString &reason);
+    void signalGroup(int signal);
+    void deliver(Stream stream, const QByteArray &data);
+    void finish();
+
+    RunSpec m_spec;
+    const Clock *m_clock;           // not owned, see the constructor
+    QProcess *m_process = nullptr;  // child QObject
+    QTimer m_timeoutTimer;
+    QTimer m_killTimer;
+    qint64 m_pgid = 0;
+    bool m_running = false;
+    bool m_terminating = false;
+    bool m_done = false;
+    quint64 m_seq = 0;
+    quint64 m_delivered = 0;
+    RunOutcome m_outcome;
+};
+
+}  // namespace Orrery::Agent
