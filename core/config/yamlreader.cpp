@@ -112,6 +112,14 @@ Result<Document> Document::parse(const QByteArray &yaml, const QString &fileName
     doc.m_source = yaml;
     if (doc.m_source.startsWith("\xEF\xBB\xBF"))
         doc.m_source.remove(0, 3);
+    doc.m_lineStarts.push_back(0);
+    for (qsizetype i = 0; i < doc.m_source.size(); ++i) {
+        const auto c = static_cast<unsigned char>(doc.m_source.at(i));
+        if (c == '\n')
+            doc.m_lineStarts.push_back(i + 1);
+        else if ((c & 0xC0) == 0x80)
+            doc.m_continuationBytes.push_back(i);
+    }
 
     const auto syntaxError = [&doc](const QString &message, const YAML::Mark &mark) {
         Error error{ErrorCode::Syntax, Tr::tr("YAML syntax error: %1").arg(message), doc.m_fileName,
@@ -160,21 +168,16 @@ Result<Document> Document::parse(const QByteArray &yaml, const QString &fileName
 SourceLocation Document::locationAt(qsizetype bytePos) const
 {
     bytePos = std::clamp<qsizetype>(bytePos, 0, m_source.size());
-    int line = 1;
-    qsizetype lineStart = 0;
-    for (qsizetype i = 0; i < bytePos; ++i) {
-        if (m_source.at(i) == '\n') {
-            ++line;
-            lineStart = i + 1;
-        }
-    }
+    const auto next = std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), bytePos);
+    const qsizetype index = std::max<qsizetype>(next - m_lineStarts.cbegin() - 1, 0);
+    const qsizetype lineStart = m_lineStarts.empty() ? 0 : m_lineStarts[size_t(index)];
     // Count characters (UTF-8 lead bytes), not bytes.
-    int column = 1;
-    for (qsizetype i = lineStart; i < bytePos; ++i) {
-        if ((static_cast<unsigned char>(m_source.at(i)) & 0xC0) != 0x80)
-            ++column;
-    }
-    return {line, column};
+    const auto cont = [this](qsizetype pos) {
+        return std::lower_bound(m_continuationBytes.cbegin(), m_continuationBytes.cend(), pos)
+               - m_continuationBytes.cbegin();
+    };
+    const qsizetype column = bytePos - lineStart - (cont(bytePos) - cont(lineStart)) + 1;
+    return {int(index) + 1, int(std::min<qsizetype>(column, std::numeric_limits<int>::max()))};
 }
 
 SourceLocation Document::locationOf(const YAML::Mark &mark) const
@@ -292,7 +295,7 @@ std::optional<QList<Reader::Entry>> Reader::mapEntries(const YAML::Node &node,
         if (!known.isEmpty() && !known.contains(e.key)) {
             const QString suggestion = closestMatch(e.key, known);
             if (!suggestion.isEmpty())
-                m_suggested.append({node.Mark().pos, suggestion});
+                m_suggested.insert({node.Mark().pos, suggestion});
             report(ErrorCode::UnknownKey,
                    Tr::tr("unknown key '%1' in %2%3").arg(e.key, what, didYouMean(e.key, known)),
                    e.keyLocation);

@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace Orrery::Config {
 
@@ -56,6 +58,11 @@ private:
     YAML::Node m_root;
     QString m_fileName;
     QByteArray m_source;
+    // Byte offsets where each line starts and of every UTF-8 continuation byte, so that
+    // locating a node is two binary searches instead of a scan of the file (a large file
+    // has one lookup per node).
+    std::vector<qsizetype> m_lineStarts;
+    std::vector<qsizetype> m_continuationBytes;
 };
 
 // The text of a scalar as the readers see it: as written, or after template substitution.
@@ -140,7 +147,7 @@ private:
     const Document *m_document;  // outlives the reader
     QList<Error> m_errors;
     Transform m_transform;
-    QList<std::pair<qsizetype, QString>> m_suggested;  // (map position, suggested key)
+    QSet<std::pair<qsizetype, QString>> m_suggested;  // (map position, suggested key)
 };
 
 }  // namespace Internal

@@ -2,6 +2,7 @@
 
 #include <config/pipelinefile.h>
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +24,7 @@ private slots:
     void jobValues();
     void errors_data();
     void errors();
+    void largeFileLocatesInLinearTime();
     void roundTrip_data();
     void roundTrip();
     void writerQuoting_data();
@@ -392,6 +394,29 @@ void tst_PipelineFile::errors()
         QVERIFY(e.column > 0);
     if (!mentions.isEmpty())
         QVERIFY2(e.message.contains(mentions), qPrintable(e.toString()));
+}
+
+// Every node is located while reading; locating used to rescan the file from the start, so
+// 5,000 jobs took about a minute. Now it is a lookup, and the last job's error is exact.
+void tst_PipelineFile::largeFileLocatesInLinearTime()
+{
+    constexpr int kJobs = 5000;
+    QByteArray yaml = "pipeline:\n";
+    for (int i = 0; i < kJobs; ++i) {
+        yaml += "  - name: job" + QByteArray::number(i) + "\n    command: echo\n";
+        if (i > 0)
+            yaml += "    dependencies: [{task: job" + QByteArray::number(i - 1) + "}]\n";
+    }
+    yaml += "    retires: 1\n";
+    QElapsedTimer timer;
+    timer.start();
+    const Result<Pipeline> p = parsePipeline(yaml, u"big.yaml"_s);
+    const qint64 elapsed = timer.elapsed();
+    QVERIFY(!p);
+    QCOMPARE(p.error().code, ErrorCode::UnknownKey);
+    QCOMPARE(p.error().line, 1 + 2 + 3 * (kJobs - 1) + 1);
+    QCOMPARE(p.error().column, 5);
+    QVERIFY2(elapsed < 20000, qPrintable(u"%1 ms"_s.arg(elapsed)));
 }
 
 void tst_PipelineFile::roundTrip_data()
