@@ -1,6 +1,7 @@
 #include "yamlreader.h"
 
 #include <model/duration.h>
+#include <model/spelling.h>
 
 #include <QRegularExpression>
 
@@ -15,47 +16,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace Orrery::Config::Internal {
-
-int editDistance(const QString &a, const QString &b)
-{
-    const QString x = a.toLower();
-    const QString y = b.toLower();
-    const qsizetype n = x.size();
-    const qsizetype m = y.size();
-    QList<QList<int>> d(n + 1, QList<int>(m + 1, 0));
-    for (qsizetype i = 0; i <= n; ++i)
-        d[i][0] = int(i);
-    for (qsizetype j = 0; j <= m; ++j)
-        d[0][j] = int(j);
-    for (qsizetype i = 1; i <= n; ++i) {
-        for (qsizetype j = 1; j <= m; ++j) {
-            const int cost = x.at(i - 1) == y.at(j - 1) ? 0 : 1;
-            int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && x.at(i - 1) == y.at(j - 2) && x.at(i - 2) == y.at(j - 1))
-                v = std::min(v, d[i - 2][j - 2] + 1);
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
-}
-
-QString closestMatch(const QString &word, const QStringList &candidates)
-{
-    QString best;
-    int bestDistance = std::numeric_limits<int>::max();
-    for (const QString &c : candidates) {
-        const int dist = editDistance(word, c);
-        if (dist < bestDistance) {
-            bestDistance = dist;
-            best = c;
-        }
-    }
-    // A typo: at most 2 edits, and no more than a third of the word.
-    if (best.isEmpty() || bestDistance == 0 || bestDistance > 2
-        || bestDistance * 3 > std::max(word.size(), best.size()))
-        return {};
-    return best;
-}
 
 QString didYouMean(const QString &word, const QStringList &candidates)
 {

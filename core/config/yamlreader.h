@@ -29,10 +29,6 @@ struct Tr
 
 namespace Internal {
 
-// Edit distance with transpositions (optimal string alignment), case-insensitive.
-int editDistance(const QString &a, const QString &b);
-// The closest candidate when it is close enough to be a likely typo, else empty.
-QString closestMatch(const QString &word, const QStringList &candidates);
 // " (did you mean 'x'?)" or empty.
 QString didYouMean(const QString &word, const QStringList &candidates);
 // "'a', 'b', 'c'"

@@ -1,10 +1,11 @@
 #include "dag.h"
 
+#include <model/spelling.h>
+
 #include <QCoreApplication>
 #include <QSet>
 
 #include <algorithm>
-#include <cstdlib>
 #include <functional>
 #include <queue>
 #include <vector>
@@ -276,47 +277,16 @@ QStringList pathNames(const Pipeline &pipeline, const Graph &g, const Cycle &cyc
     return names;
 }
 
-// Levenshtein distance, or limit + 1 when it is larger than limit.
-int editDistance(QStringView a, QStringView b, int limit)
-{
-    if (std::abs(a.size() - b.size()) > limit)
-        return limit + 1;
-    std::vector<int> previous(size_t(b.size()) + 1);
-    std::vector<int> current(size_t(b.size()) + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
-        previous[size_t(j)] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        current[0] = int(i);
-        int rowMin = current[0];
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int cost = a.at(i - 1) == b.at(j - 1) ? 0 : 1;
-            current[size_t(j)] = std::min({previous[size_t(j)] + 1, current[size_t(j - 1)] + 1,
-                                           previous[size_t(j - 1)] + cost});
-            rowMin = std::min(rowMin, current[size_t(j)]);
-        }
-        if (rowMin > limit)
-            return limit + 1;
-        std::swap(previous, current);
-    }
-    return std::min(previous[size_t(b.size())], limit + 1);
-}
-
 // The job name closest to `unknown` (not `exclude`), or empty.
 QString suggestion(const Pipeline &pipeline, const QString &unknown, const QString &exclude)
 {
-    constexpr int kMaxDistance = 2;
-    QString best;
-    int bestDistance = kMaxDistance + 1;
+    QStringList names;
+    names.reserve(pipeline.jobs.size());
     for (const Job &job : pipeline.jobs) {
-        if (job.name == exclude || job.name == unknown)
-            continue;
-        const int d = editDistance(unknown, job.name, kMaxDistance);
-        if (d < bestDistance && d < unknown.size()) {
-            best = job.name;
-            bestDistance = d;
-        }
+        if (job.name != exclude)
+            names.append(job.name);
     }
-    return best;
+    return closestMatch(unknown, names);
 }
 
 Error locatedError(ErrorCode code, const QString &message, const SourceLocation &where)

@@ -264,6 +264,11 @@ void tst_PipelineFile::errors_data()
     // keys
     QTest::newRow("unknown-key-typo") << head + "    retires: 3\n"
                                       << ErrorCode::UnknownKey << 3 << 5 << u"retries"_s;
+    QTest::newRow("unknown-key-case") << head + "    Retries: 3\n"
+                                      << ErrorCode::UnknownKey << 3 << 5 << u"'retries'"_s;
+    // Columns count characters: '[' is the 21st character, the 25th byte of its line.
+    QTest::newRow("column-after-multibyte") << head + "    env: {A: \u540d\u5b57, B: [x]}\n"
+                                            << ErrorCode::WrongType << 3 << 21 << u"'B'"_s;
     QTest::newRow("unknown-top-key")
             << "name: x\npipelines: []\n"_ba << ErrorCode::UnknownKey << 2 << 1 << u"'pipeline'"_s;
     QTest::newRow("unknown-dependency-key")
