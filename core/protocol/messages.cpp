@@ -1,0 +1,499 @@
+#include "messages.h"
+
+#include "jsonreader.h"
+
+#include <QJsonArray>
+
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Orrery::Protocol {
+
+using Internal::JsonReader;
+
+namespace {
+
+constexpr qint64 kMaxInt = std::numeric_limits<int>::max();
+constexpr qint64 kMaxI64 = std::numeric_limits<qint64>::max();
+const QString kBody = u"body"_s;
+
+// Run ids and node ids are strings on the wire: 64-bit values do not survive a double.
+QJsonValue idJson(qint64 id)
+{
+    return QString::number(id);
+}
+
+QJsonObject stringMapJson(const QMap<QString, QString> &map)
+{
+    QJsonObject o;
+    for (auto it = map.constBegin(); it != map.constEnd(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+int readAttempt(JsonReader &r)
+{
+    return int(r.integer(u"attempt"_s, 1, kMaxInt));
+}
+
+template<typename Body>
+Result<Body> finish(const JsonReader &r, Body body)
+{
+    if (r.hasError())
+        return r.error();
+    return body;
+}
+
+}  // namespace
+
+// ---- enrol ----------------------------------------------------------------------------------
+
+QString EnrolBody::type()
+{
+    return u"enrol"_s;
+}
+
+QJsonObject EnrolBody::toJson() const
+{
+    return {{u"token"_s, token}, {u"node_name"_s, nodeName}, {u"hostname"_s, hostname}};
+}
+
+Result<EnrolBody> EnrolBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    EnrolBody b;
+    b.token = r.string(u"token"_s);
+    b.nodeName = r.string(u"node_name"_s, JsonReader::Text::NonEmpty, 255);
+    b.hostname = r.string(u"hostname"_s, JsonReader::Text::NonEmpty, 255);
+    return finish(r, b);
+}
+
+// ---- hello ----------------------------------------------------------------------------------
+
+QString HelloBody::type()
+{
+    return u"hello"_s;
+}
+
+QJsonObject HelloBody::toJson() const
+{
+    QJsonArray runs;
+    for (const RunRef &ref : running)
+        runs.append(
+                QJsonObject{{u"run_id"_s, idJson(ref.runId.value())}, {u"attempt"_s, ref.attempt}});
+    return {{u"node_name"_s, nodeName},
+            {u"agent_version"_s, agentVersion},
+            {u"labels"_s, stringMapJson(labels)},
+            {u"max_parallel"_s, maxParallel},
+            {u"running"_s, runs},
+            {u"spooled_results"_s, spooledResults}};
+}
+
+Result<HelloBody> HelloBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    HelloBody b;
+    b.nodeName = r.string(u"node_name"_s, JsonReader::Text::NonEmpty, 255);
+    b.agentVersion = r.string(u"agent_version"_s, JsonReader::Text::NonEmpty, 255);
+    b.labels = r.optionalStringMap(u"labels"_s);
+    b.maxParallel = int(r.integer(u"max_parallel"_s, 1, kMaxInt));
+    const QJsonArray runs = r.array(u"running"_s);
+    for (qsizetype i = 0; i < runs.size() && !r.hasError(); ++i) {
+        const QJsonObject o = r.arrayObject(runs, u"running"_s, i);
+        if (r.hasError())
+            break;
+        JsonReader item(o, r.fieldPath(u"running"_s) + u'[' + QString::number(i) + u']');
+        RunRef ref;
+        ref.runId = RunId(item.id(u"run_id"_s));
+        ref.attempt = readAttempt(item);
+        if (item.hasError())
+            r.take(item.error());
+        b.running.append(ref);
+    }
+    b.spooledResults = r.integer(u"spooled_results"_s, 0, kMaxI64);
+    return finish(r, b);
+}
+
+// ---- heartbeat ------------------------------------------------------------------------------
+
+QString HeartbeatBody::type()
+{
+    return u"heartbeat"_s;
+}
+
+QJsonObject HeartbeatBody::toJson() const
+{
+    return {{u"cpu_percent"_s, cpuPercent},
+            {u"free_memory_bytes"_s, freeMemoryBytes},
+            {u"load1"_s, load1},
+            {u"running"_s, running},
+            {u"clock_ms"_s, clockMs}};
+}
+
+Result<HeartbeatBody> HeartbeatBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    HeartbeatBody b;
+    b.cpuPercent = r.number(u"cpu_percent"_s, 0, 100);
+    b.freeMemoryBytes = r.integer(u"free_memory_bytes"_s, 0, kMaxI64);
+    b.load1 = r.number(u"load1"_s, 0, std::numeric_limits<double>::max());
+    b.running = int(r.integer(u"running"_s, 0, kMaxInt));
+    b.clockMs = r.integer(u"clock_ms"_s, 0, kMaxI64);
+    return finish(r, b);
+}
+
+// ---- run.started ----------------------------------------------------------------------------
+
+QString RunStartedBody::type()
+{
+    return u"run.started"_s;
+}
+
+QJsonObject RunStartedBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())},
+            {u"attempt"_s, attempt},
+            {u"pid"_s, pid},
+            {u"started_at_ms"_s, startedAtMs}};
+}
+
+Result<RunStartedBody> RunStartedBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RunStartedBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    b.pid = r.integer(u"pid"_s, 1, kMaxI64);
+    b.startedAtMs = r.integer(u"started_at_ms"_s, 0, kMaxI64);
+    return finish(r, b);
+}
+
+// ---- run.output -----------------------------------------------------------------------------
+
+QString outputStreamName(OutputStream stream)
+{
+    return stream == OutputStream::Stderr ? u"stderr"_s : u"stdout"_s;
+}
+
+QString RunOutputBody::type()
+{
+    return u"run.output"_s;
+}
+
+QJsonObject RunOutputBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())},
+            {u"attempt"_s, attempt},
+            {u"stream"_s, outputStreamName(stream)},
+            {u"seq"_s, seq},
+            {u"data"_s, QString::fromLatin1(data.toBase64())},
+            {u"truncated"_s, truncated}};
+}
+
+Result<RunOutputBody> RunOutputBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RunOutputBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    const QString stream = r.string(u"stream"_s);
+    if (!r.hasError()) {
+        if (stream == u"stdout"_s)
+            b.stream = OutputStream::Stdout;
+        else if (stream == u"stderr"_s)
+            b.stream = OutputStream::Stderr;
+        else
+            r.fail(ErrorCode::InvalidValue, r.fieldPath(u"stream"_s),
+                   Tr::tr("expected stdout or stderr, found '%1'").arg(stream.left(40)));
+    }
+    b.seq = r.integer(u"seq"_s, 0, kMaxI64);
+    b.data = r.base64(u"data"_s);
+    b.truncated = r.optionalBoolean(u"truncated"_s, false);
+    return finish(r, b);
+}
+
+// ---- run.result -----------------------------------------------------------------------------
+
+QString RunResultBody::type()
+{
+    return u"run.result"_s;
+}
+
+QJsonObject RunResultBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())},
+            {u"attempt"_s, attempt},
+            {u"state"_s, runStateName(state)},
+            {u"exit_code"_s, exitCode},
+            {u"signal"_s, signal},
+            {u"started_at_ms"_s, startedAtMs},
+            {u"finished_at_ms"_s, finishedAtMs},
+            {u"output_bytes"_s, outputBytes},
+            {u"output_truncated"_s, outputTruncated}};
+}
+
+Result<RunResultBody> RunResultBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RunResultBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    b.state = r.finalState(u"state"_s);
+    b.exitCode = int(r.integer(u"exit_code"_s, -1, 255));
+    b.signal = int(r.optionalInteger(u"signal"_s, 0, 0, 128));
+    b.startedAtMs = r.integer(u"started_at_ms"_s, 0, kMaxI64);
+    b.finishedAtMs = r.integer(u"finished_at_ms"_s, 0, kMaxI64);
+    if (!r.hasError() && b.finishedAtMs < b.startedAtMs)
+        r.fail(ErrorCode::InvalidValue, r.fieldPath(u"finished_at_ms"_s),
+               Tr::tr("is before started_at_ms"));
+    b.outputBytes = r.integer(u"output_bytes"_s, 0, kMaxI64);
+    b.outputTruncated = r.optionalBoolean(u"output_truncated"_s, false);
+    return finish(r, b);
+}
+
+// ---- enrolled -------------------------------------------------------------------------------
+
+QString EnrolledBody::type()
+{
+    return u"enrolled"_s;
+}
+
+QJsonObject EnrolledBody::toJson() const
+{
+    return {{u"node_id"_s, idJson(nodeId.value())}, {u"credential"_s, credential}};
+}
+
+Result<EnrolledBody> EnrolledBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    EnrolledBody b;
+    b.nodeId = NodeId(r.id(u"node_id"_s));
+    b.credential = r.string(u"credential"_s);
+    return finish(r, b);
+}
+
+// ---- welcome --------------------------------------------------------------------------------
+
+QString WelcomeBody::type()
+{
+    return u"welcome"_s;
+}
+
+QJsonObject WelcomeBody::toJson() const
+{
+    return {{u"node_id"_s, idJson(nodeId.value())},
+            {u"heartbeat_interval_ms"_s, heartbeatIntervalMs},
+            {u"server_time_ms"_s, serverTimeMs}};
+}
+
+Result<WelcomeBody> WelcomeBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    WelcomeBody b;
+    b.nodeId = NodeId(r.id(u"node_id"_s));
+    b.heartbeatIntervalMs = r.integer(u"heartbeat_interval_ms"_s, 1, kMaxI64);
+    b.serverTimeMs = r.integer(u"server_time_ms"_s, 0, kMaxI64);
+    return finish(r, b);
+}
+
+// ---- run.dispatch ---------------------------------------------------------------------------
+
+QString RunDispatchBody::type()
+{
+    return u"run.dispatch"_s;
+}
+
+QJsonObject RunDispatchBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())},
+            {u"attempt"_s, attempt},
+            {u"job"_s, job},
+            {u"command"_s, command},
+            {u"env"_s, stringMapJson(env)},
+            {u"working_directory"_s, workingDirectory},
+            {u"timeout_ms"_s, timeoutMs},
+            {u"kill_grace_ms"_s, killGraceMs},
+            {u"output_limit_bytes"_s, outputLimitBytes}};
+}
+
+Result<RunDispatchBody> RunDispatchBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RunDispatchBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    b.job = r.string(u"job"_s, JsonReader::Text::NonEmpty, 255);
+    b.command = r.string(u"command"_s, JsonReader::Text::NonEmpty, std::numeric_limits<int>::max());
+    b.env = r.optionalStringMap(u"env"_s);
+    b.workingDirectory = r.optionalString(u"working_directory"_s);
+    b.timeoutMs = r.integer(u"timeout_ms"_s, 0, kMaxI64);
+    b.killGraceMs = r.integer(u"kill_grace_ms"_s, 0, kMaxI64);
+    b.outputLimitBytes = r.integer(u"output_limit_bytes"_s, 0, kMaxI64);
+    return finish(r, b);
+}
+
+// ---- run.stop -------------------------------------------------------------------------------
+
+QString RunStopBody::type()
+{
+    return u"run.stop"_s;
+}
+
+QJsonObject RunStopBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())}, {u"attempt"_s, attempt}, {u"reason"_s, reason}};
+}
+
+Result<RunStopBody> RunStopBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RunStopBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    b.reason = r.optionalString(u"reason"_s);
+    return finish(r, b);
+}
+
+// ---- ack ------------------------------------------------------------------------------------
+
+QString AckBody::type()
+{
+    return u"ack"_s;
+}
+
+QJsonObject AckBody::toJson() const
+{
+    return {{u"run_id"_s, idJson(runId.value())}, {u"attempt"_s, attempt}};
+}
+
+Result<AckBody> AckBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    AckBody b;
+    b.runId = RunId(r.id(u"run_id"_s));
+    b.attempt = readAttempt(r);
+    return finish(r, b);
+}
+
+// ---- error ----------------------------------------------------------------------------------
+
+QString ErrorBody::type()
+{
+    return u"error"_s;
+}
+
+std::optional<ErrorCode> errorCodeFromName(const QString &name)
+{
+    for (int i = int(ErrorCode::None); i <= int(ErrorCode::Storage); ++i) {
+        if (errorCodeName(ErrorCode(i)) == name)
+            return ErrorCode(i);
+    }
+    return std::nullopt;
+}
+
+ErrorBody ErrorBody::fromError(const Error &error)
+{
+    return ErrorBody{errorCodeName(error.code), error.message, error.file};
+}
+
+ErrorCode ErrorBody::errorCode() const
+{
+    return errorCodeFromName(code).value_or(ErrorCode::None);
+}
+
+Error ErrorBody::toError() const
+{
+    Error e = makeError(errorCode(), message);
+    e.file = field;
+    return e;
+}
+
+QJsonObject ErrorBody::toJson() const
+{
+    QJsonObject o{{u"code"_s, code}, {u"message"_s, message}};
+    if (!field.isEmpty())
+        o.insert(u"field"_s, field);
+    return o;
+}
+
+Result<ErrorBody> ErrorBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    ErrorBody b;
+    b.code = r.string(u"code"_s, JsonReader::Text::NonEmpty, 64);
+    b.message = r.string(u"message"_s, JsonReader::Text::Any);
+    b.field = r.optionalString(u"field"_s, {}, 255);
+    return finish(r, b);
+}
+
+Envelope errorEnvelope(const Error &error, const QString &re, const QString &id)
+{
+    return makeEnvelope(ErrorBody::fromError(error), id.isEmpty() ? u"error:"_s + re : id, re);
+}
+
+// ---- types ----------------------------------------------------------------------------------
+
+namespace {
+
+struct TypeEntry
+{
+    QString type;
+    Result<void> (*validate)(const QJsonObject &);
+};
+
+template<typename Body>
+TypeEntry entry()
+{
+    return TypeEntry{Body::type(), [](const QJsonObject &body) -> Result<void> {
+                         const Result<Body> parsed = Body::fromJson(body);
+                         if (!parsed)
+                             return parsed.error();
+                         return {};
+                     }};
+}
+
+const QList<TypeEntry> &typesV1()
+{
+    static const QList<TypeEntry> types{
+            entry<EnrolBody>(),      entry<HelloBody>(),     entry<HeartbeatBody>(),
+            entry<RunStartedBody>(), entry<RunOutputBody>(), entry<RunResultBody>(),
+            entry<EnrolledBody>(),   entry<WelcomeBody>(),   entry<RunDispatchBody>(),
+            entry<RunStopBody>(),    entry<AckBody>(),       entry<ErrorBody>()};
+    return types;
+}
+
+const QList<TypeEntry> *typesOf(int version)
+{
+    return version == 1 ? &typesV1() : nullptr;
+}
+
+}  // namespace
+
+QList<QString> messageTypes(int version)
+{
+    QList<QString> names;
+    if (const QList<TypeEntry> *types = typesOf(version)) {
+        for (const TypeEntry &t : *types)
+            names.append(t.type);
+    }
+    return names;
+}
+
+Result<void> validateBody(int version, const QString &type, const QJsonObject &body)
+{
+    if (const QList<TypeEntry> *types = typesOf(version)) {
+        for (const TypeEntry &t : *types) {
+            if (t.type == type)
+                return t.validate(body);
+        }
+    }
+    Error e = makeError(ErrorCode::UnknownType,
+                        Tr::tr("unknown message type '%1' in protocol version %2")
+                                .arg(type.left(64))
+                                .arg(version));
+    e.file = u"type"_s;
+    return e;
+}
+
+}  // namespace Orrery::Protocol

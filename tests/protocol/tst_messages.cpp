@@ -1,0 +1,294 @@
+#include "protocoltestutils.h"
+
+#include <protocol/envelope.h>
+#include <protocol/messages.h>
+
+#include <QJsonObject>
+#include <QTest>
+
+#include <variant>
+
+using namespace Orrery;
+using namespace Orrery::Protocol;
+using namespace ProtocolTest;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Beyond 2^53: a double would lose the last digit, so ids travel as strings.
+const RunId kBigRun(9007199254740993);
+
+struct Sample
+{
+    const char *name;    // row name
+    const char *golden;  // fixture in data/v1/
+    QString id;
+    QString re;
+    AnyBody body;
+};
+
+QList<Sample> samples()
+{
+    HelloBody hello;
+    hello.nodeName = u"db-01"_s;
+    hello.agentVersion = u"0.4.0"_s;
+    hello.labels = {{u"zone"_s, u"sh-a"_s}, {u"role"_s, u"db"_s}};
+    hello.maxParallel = 4;
+    hello.running = {RunRef{kBigRun, 1}, RunRef{RunId(42), 3}};
+    hello.spooledResults = 2;
+
+    HelloBody helloIdle;
+    helloIdle.nodeName = u"edge"_s;
+    helloIdle.agentVersion = u"0.4.0"_s;
+
+    RunOutputBody output;
+    output.runId = kBigRun;
+    output.attempt = 2;
+    output.stream = OutputStream::Stderr;
+    output.seq = 17;
+    output.data = QByteArray("warn: disk 91%\n\xff\xfe bytes\x00 end", 29);  // not UTF-8
+    output.truncated = true;
+
+    RunResultBody result;
+    result.runId = kBigRun;
+    result.attempt = 2;
+    result.state = RunState::TimedOut;
+    result.exitCode = -1;
+    result.signal = 15;
+    result.startedAtMs = 1764080000000;
+    result.finishedAtMs = 1764080030500;
+    result.outputBytes = 1048576;
+    result.outputTruncated = true;
+
+    RunResultBody success;
+    success.runId = RunId(7);
+    success.state = RunState::Success;
+    success.startedAtMs = 1764080000000;
+    success.finishedAtMs = 1764080000012;
+    success.outputBytes = 6;
+
+    RunDispatchBody dispatch;
+    dispatch.runId = kBigRun;
+    dispatch.attempt = 1;
+    dispatch.job = u"backup_mysql"_s;
+    dispatch.command = u"mysqldump --all-databases | gzip > /backup/$(date +%F).sql.gz"_s;
+    dispatch.env = {{u"BACKUP_DIR"_s, u"/backup"_s}, {u"LANG"_s, u"zh_CN.UTF-8"_s}};
+    dispatch.workingDirectory = u"/var/lib/orrery"_s;
+    dispatch.timeoutMs = 3600000;
+    dispatch.killGraceMs = 10000;
+    dispatch.outputLimitBytes = 10485760;
+
+    return {
+            {"enrol",
+             "enrol.json",
+             u"a1"_s,
+             {},
+             EnrolBody{u"enr_7Hq2xV"_s, u"db-01"_s, u"db-01.prod.example.com"_s}},
+            {"hello", "hello.json", u"a2"_s, {}, hello},
+            {"hello-idle", "hello-idle.json", u"a2"_s, {}, helloIdle},
+            {"heartbeat",
+             "heartbeat.json",
+             u"a3"_s,
+             {},
+             HeartbeatBody{37.5, 2147483648, 0.75, 2, 1764080000123}},
+            {"run.started",
+             "run.started.json",
+             u"a4"_s,
+             {},
+             RunStartedBody{kBigRun, 2, 31337, 1764080000000}},
+            {"run.output", "run.output.json", u"a5"_s, {}, output},
+            {"run.result", "run.result.json", u"a6"_s, {}, result},
+            {"run.result-success", "run.result-success.json", u"a7"_s, {}, success},
+            {"enrolled", "enrolled.json", u"m1"_s, u"a1"_s,
+             EnrolledBody{NodeId(123456789012345678), u"cred_Zx81pQ"_s}},
+            {"welcome", "welcome.json", u"m2"_s, u"a2"_s,
+             WelcomeBody{NodeId(123456789012345678), 10000, 1764080000100}},
+            {"run.dispatch", "run.dispatch.json", u"m3"_s, {}, dispatch},
+            {"run.stop",
+             "run.stop.json",
+             u"m4"_s,
+             {},
+             RunStopBody{kBigRun, 2, u"cancelled by alice"_s}},
+            {"ack", "ack.json", u"m5"_s, u"a6"_s, AckBody{kBigRun, 2}},
+            {"error", "error.json", u"m6"_s, u"a9"_s,
+             ErrorBody{u"missing_field"_s, u"the field is required"_s, u"body.exit_code"_s}},
+            {"error-without-field", "error-without-field.json", u"a8"_s, u"m9"_s,
+             ErrorBody{u"rate_limited"_s, u"too many messages"_s, {}}},
+    };
+}
+
+Envelope envelopeOf(const Sample &sample)
+{
+    return std::visit([&](const auto &body) { return makeEnvelope(body, sample.id, sample.re); },
+                      sample.body);
+}
+
+// The typed body of `envelope` equals the sample's body.
+void compareTyped(const Envelope &envelope, const AnyBody &expected)
+{
+    std::visit(
+            [&](const auto &body) {
+                using Body = std::decay_t<decltype(body)>;
+                const Result<Body> typed = bodyOf<Body>(envelope);
+                QVERIFY2(typed.has_value(), errorText(typed).constData());
+                QCOMPARE(*typed, body);
+            },
+            expected);
+}
+
+}  // namespace
+
+class tst_Messages : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyTypeHasASample();
+    void roundTrip_data();
+    void roundTrip();
+    void golden_data();
+    void golden();
+    void compatibleVariants_data();
+    void compatibleVariants();
+    void wrongBodyType();
+    void errorBody();
+};
+
+void tst_Messages::everyTypeHasASample()
+{
+    QStringList covered;
+    for (const Sample &s : samples())
+        covered.append(envelopeOf(s).type);
+    for (const QString &type : messageTypes(1))
+        QVERIFY2(covered.contains(type), qPrintable(type));
+    QCOMPARE(messageTypes(1).size(), 12);
+}
+
+void tst_Messages::roundTrip_data()
+{
+    QTest::addColumn<int>("index");
+    const QList<Sample> all = samples();
+    for (int i = 0; i < all.size(); ++i)
+        QTest::newRow(all.at(i).name) << i;
+}
+
+// Typed body -> envelope -> bytes -> envelope -> typed body, and the body alone through
+// toJson/fromJson.
+void tst_Messages::roundTrip()
+{
+    QFETCH(int, index);
+    const Sample sample = samples().at(index);
+    const Envelope sent = envelopeOf(sample);
+    const QByteArray bytes = encode(sent);
+    const Result<Envelope> received = decode(bytes);
+    QVERIFY2(received.has_value(), errorText(received).constData());
+    QCOMPARE(*received, sent);
+    compareTyped(*received, sample.body);
+    if (QTest::currentTestFailed())
+        return;
+    // Encoding what was decoded gives the same bytes.
+    QCOMPARE(encode(*received), bytes);
+}
+
+void tst_Messages::golden_data()
+{
+    roundTrip_data();
+}
+
+// The exact v1 text of every message. These files never change once released: when v2
+// arrives, a v2 build must still decode each of them to the same value.
+void tst_Messages::golden()
+{
+    QFETCH(int, index);
+    const Sample sample = samples().at(index);
+    const QByteArray text = readData(u"v1/"_s + QString::fromLatin1(sample.golden));
+    QVERIFY2(!text.isEmpty(), sample.golden);
+    const Result<Envelope> decoded = decode(text);
+    QVERIFY2(decoded.has_value(), errorText(decoded).constData());
+    QCOMPARE(decoded->version, 1);
+    QCOMPARE(*decoded, envelopeOf(sample));
+    compareTyped(*decoded, sample.body);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(encode(envelopeOf(sample)), text);
+}
+
+// Texts that a v1 peer may send and that mean the same as a golden file: ids as JSON
+// integers, optional fields left out, unknown fields (from a newer minor revision) present.
+void tst_Messages::compatibleVariants_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("golden");
+    QTest::newRow("integer-run-id") << u"v1-variants/ack-integer-run-id.json"_s << u"ack"_s;
+    QTest::newRow("unknown-fields")
+            << u"v1-variants/heartbeat-unknown-fields.json"_s << u"heartbeat"_s;
+    QTest::newRow("optional-fields-absent")
+            << u"v1-variants/run.result-success-minimal.json"_s << u"run.result-success"_s;
+    QTest::newRow("hello-minimal") << u"v1-variants/hello-idle-minimal.json"_s << u"hello-idle"_s;
+    QTest::newRow("dispatch-key-order-and-spaces")
+            << u"v1-variants/run.dispatch-pretty.json"_s << u"run.dispatch"_s;
+}
+
+void tst_Messages::compatibleVariants()
+{
+    QFETCH(QString, variant);
+    QFETCH(QString, golden);
+    const Result<Envelope> decoded = decode(readData(variant));
+    QVERIFY2(decoded.has_value(), errorText(decoded).constData());
+    const Result<Envelope> reference = decode(readData(u"v1/"_s + golden + u".json"_s));
+    QVERIFY2(reference.has_value(), errorText(reference).constData());
+    QCOMPARE(decoded->type, reference->type);
+    QCOMPARE(decoded->id, reference->id);
+    QCOMPARE(decoded->re, reference->re);
+    for (const Sample &s : samples()) {
+        if (QLatin1StringView(s.name) == golden) {
+            compareTyped(*decoded, s.body);
+            return;
+        }
+    }
+    QFAIL("no sample for the golden file");
+}
+
+void tst_Messages::wrongBodyType()
+{
+    const Envelope ack = makeEnvelope(AckBody{RunId(5), 1}, u"m1"_s);
+    const Result<RunResultBody> asResult = bodyOf<RunResultBody>(ack);
+    QVERIFY(!asResult.has_value());
+    QCOMPARE(asResult.error().code, ErrorCode::InvalidValue);
+    QCOMPARE(asResult.error().file, u"type"_s);
+}
+
+void tst_Messages::errorBody()
+{
+    Error error = makeError(ErrorCode::WrongType, u"expected an integer"_s);
+    error.file = u"body.exit_code"_s;
+    const Envelope reply = errorEnvelope(error, u"a6"_s);
+    QCOMPARE(reply.type, u"error"_s);
+    QCOMPARE(reply.re, u"a6"_s);
+    QVERIFY(!reply.id.isEmpty());
+    const Result<Envelope> decoded = decode(encode(reply));
+    QVERIFY2(decoded.has_value(), errorText(decoded).constData());
+    const Result<ErrorBody> body = bodyOf<ErrorBody>(*decoded);
+    QVERIFY(body.has_value());
+    QCOMPARE(body->code, u"wrong_type"_s);
+    QCOMPARE(body->errorCode(), ErrorCode::WrongType);
+    QCOMPARE(body->field, u"body.exit_code"_s);
+    QCOMPARE(body->toError().code, ErrorCode::WrongType);
+    QCOMPARE(body->toError().file, u"body.exit_code"_s);
+    QCOMPARE(body->toError().message, error.message);
+
+    // A code from a newer peer is kept as text.
+    const ErrorBody future{u"quota_exceeded"_s, u"later"_s, {}};
+    const Result<Envelope> futureDecoded = decode(encode(makeEnvelope(future, u"x"_s)));
+    QVERIFY(futureDecoded.has_value());
+    QCOMPARE(bodyOf<ErrorBody>(*futureDecoded)->code, u"quota_exceeded"_s);
+    QCOMPARE(bodyOf<ErrorBody>(*futureDecoded)->errorCode(), ErrorCode::None);
+
+    // Every code survives the trip by name.
+    for (int i = int(ErrorCode::None); i <= int(ErrorCode::Storage); ++i)
+        QCOMPARE(errorCodeFromName(errorCodeName(ErrorCode(i))), std::optional(ErrorCode(i)));
+    QCOMPARE(errorCodeFromName(u"Syntax"_s), std::nullopt);
+}
+
+QTEST_APPLESS_MAIN(tst_Messages)
+#include "tst_messages.moc"
