@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <sstream>
 
 using namespace Qt::Literals::StringLiterals;
@@ -62,6 +63,65 @@ public:
     }
     void OnMapEnd() override {}
 };
+
+// Aliases share nodes, so a few lines can stand for an exponential tree ("billion laughs")
+// or for a node that contains itself, and every reader walks the tree as it expands. Both are
+// refused here, before any reader runs: at most kMaxNodes nodes counting every expansion, and
+// no node inside itself. Iterative, so depth costs no stack.
+constexpr qsizetype kMaxNodes = 1'000'000;
+
+std::optional<std::pair<YAML::Node, bool>> findBadExpansion(const YAML::Node &root)
+{
+    struct Frame
+    {
+        YAML::Node node;
+        size_t depth;
+    };
+    // A node's identity is approximated by (position, type) for a quick lookup among the
+    // ancestors; Node::is() confirms.
+    using Key = std::pair<size_t, int>;
+    const auto keyOf = [](const YAML::Node &n) { return Key(n.Mark().pos, int(n.Type())); };
+    std::vector<Frame> stack{{root, 0}};
+    std::vector<YAML::Node> path;
+    std::map<Key, int> onPath;
+    qsizetype count = 0;
+    while (!stack.empty()) {
+        const Frame frame = stack.back();
+        stack.pop_back();
+        while (path.size() > frame.depth) {
+            const auto it = onPath.find(keyOf(path.back()));
+            if (--it->second == 0)
+                onPath.erase(it);
+            path.pop_back();
+        }
+        const YAML::Node &node = frame.node;
+        if (!node.IsMap() && !node.IsSequence()) {
+            if (++count > kMaxNodes)
+                return std::pair(node, false);
+            continue;
+        }
+        if (onPath.count(keyOf(node))) {
+            for (const YAML::Node &ancestor : path) {
+                if (ancestor.is(node))
+                    return std::pair(node, true);
+            }
+        }
+        if (++count > kMaxNodes)
+            return std::pair(node, false);
+        path.push_back(node);
+        ++onPath[keyOf(node)];
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it) {
+                stack.push_back({it->second, frame.depth + 1});
+                stack.push_back({it->first, frame.depth + 1});
+            }
+        } else {
+            for (const YAML::Node &item : node)
+                stack.push_back({item, frame.depth + 1});
+        }
+    }
+    return std::nullopt;
+}
 
 }  // namespace
 
@@ -121,6 +181,16 @@ Result<Document> Document::parse(const QByteArray &yaml, const QString &fileName
                                   m[1]);
         error.message = Tr::tr("a file holds one YAML document; remove the second one");
         return error;
+    }
+    if (const auto bad = findBadExpansion(doc.m_root)) {
+        const SourceLocation at = doc.locationOf(bad->first.Mark());
+        const QString message
+                = bad->second ? Tr::tr("an alias refers to a node that contains it (the node "
+                                       "anchored here); recursive aliases are not supported")
+                              : Tr::tr("the file expands to more than %1 values; are aliases "
+                                       "repeating each other?")
+                                        .arg(kMaxNodes);
+        return Error{ErrorCode::InvalidValue, message, doc.m_fileName, at.line, at.column};
     }
     return doc;
 }

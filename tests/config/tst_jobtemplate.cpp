@@ -265,6 +265,10 @@ void tst_JobTemplate::loadErrors_data()
             << smallTemplate("  timeout: soon\n") << ErrorCode::WrongType << 11 << 12 << QString();
     QTest::newRow("job-cron-without-placeholder") << smallTemplate("  schedule: \"0 2 * * x\"\n")
                                                   << ErrorCode::BadCron << 11 << 22 << QString();
+    // The placeholder check walked this 2^64 times (it stopped only at depth 64).
+    QTest::newRow("recursive-alias-in-definition")
+            << smallTemplate("  command: echo\n  env: &e {b: *e, c: *e}\n")
+            << ErrorCode::InvalidValue << 12 << 8 << u"alias"_s;
     QTest::newRow("top-level-typo") << "template_nme: t\ntask_definition:\n  command: x\n"_ba
                                     << ErrorCode::UnknownKey << 1 << 1 << u"template_name"_s;
 }
