@@ -20,8 +20,9 @@ namespace Orrery::Dag {
 //                      job of a name takes part in the graph.
 //   SelfDependency     at the dependency.
 //   UnknownDependency  at the dependency; "(did you mean 'x'?)" for the closest other job name
-//                      within edit distance 2 that keeps part of what was typed (distance less
-//                      than the length of the unknown name); ties go to the job defined first.
+//                      by Orrery::closestMatch() (model/spelling.h: at most two edits, case
+//                      ignored, and no more than a third of the longer name); ties go to the
+//                      job defined first.
 //   Cycle              at the dependency that closes the cycle. The path follows the edges in
 //                      the direction of execution, upstream -> downstream ("a -> b" = b depends
 //                      on a), starting and ending at the job of the cycle defined first in the
