@@ -185,8 +185,9 @@ Result<Document> Document::parse(const QByteArray &yaml, const QString &fileName
     if (const auto bad = findBadExpansion(doc.m_root)) {
         const SourceLocation at = doc.locationOf(bad->first.Mark());
         const QString message
-                = bad->second ? Tr::tr("an alias refers to a node that contains it (the node "
-                                       "anchored here); recursive aliases are not supported")
+                = bad->second ? Tr::tr(
+                          "an alias refers to a node that contains it (the node "
+                          "anchored here); recursive aliases are not supported")
                               : Tr::tr("the file expands to more than %1 values; are aliases "
                                        "repeating each other?")
                                         .arg(kMaxNodes);

@@ -68,4 +68,4 @@ QString closestMatch(QStringView word, const QStringList &candidates)
     return best;
 }
 
-} // namespace Orrery
+}  // namespace Orrery

@@ -16,4 +16,4 @@ int editDistance(QStringView a, QStringView b, int limit);
 // differs only in case is a match. Used for the "did you mean" of config and DAG errors.
 QString closestMatch(QStringView word, const QStringList &candidates);
 
-} // namespace Orrery
+}  // namespace Orrery

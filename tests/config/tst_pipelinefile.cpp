@@ -263,20 +263,20 @@ void tst_PipelineFile::errors_data()
     QTest::newRow("recursive-alias") << "pipeline:\n  - &j\n    name: a\n    env: *j\n"_ba
                                      << ErrorCode::InvalidValue << 2 << 5 << u"alias"_s;
     QTest::newRow("recursive-alias-twice")
-            << "pipeline:\n  - name: a\n    env: &e {b: *e, c: *e}\n"_ba
-            << ErrorCode::InvalidValue << 3 << 10 << u"alias"_s;
+            << "pipeline:\n  - name: a\n    env: &e {b: *e, c: *e}\n"_ba << ErrorCode::InvalidValue
+            << 3 << 10 << u"alias"_s;
     // 10^9 values from 11 lines; the error is at the node where the count passes the bound.
     QTest::newRow("alias-expansion-bomb")
             << "x0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-       "x1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n"
-       "x2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\n"
-       "x3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n"
-       "x4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\n"
-       "x5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\n"
-       "x6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\n"
-       "x7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n"
-       "x8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]\n"
-       "pipeline:\n  - name: a\n    env: *a8\n"_ba
+               "x1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n"
+               "x2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\n"
+               "x3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n"
+               "x4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\n"
+               "x5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\n"
+               "x6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\n"
+               "x7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n"
+               "x8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]\n"
+               "pipeline:\n  - name: a\n    env: *a8\n"_ba
             << ErrorCode::InvalidValue << -1 << -1 << u"1000000"_s;
     // keys
     QTest::newRow("unknown-key-typo") << head + "    retires: 3\n"

@@ -126,18 +126,19 @@ void tst_Spelling::closestMatch_data()
     QTest::addColumn<QStringList>("candidates");
     QTest::addColumn<QString>("match");
 
-    QTest::newRow("typo") << u"retires"_s << QStringList{u"retries"_s, u"timeout"_s} << u"retries"_s;
+    QTest::newRow("typo") << u"retires"_s << QStringList{u"retries"_s, u"timeout"_s}
+                          << u"retries"_s;
     QTest::newRow("case-differs") << u"Retries"_s << QStringList{u"retries"_s} << u"retries"_s;
     QTest::newRow("closest-wins") << u"repor"_s << QStringList{u"reports"_s, u"report"_s}
                                   << u"report"_s;
     QTest::newRow("too-far") << u"xtrt"_s << QStringList{u"extract"_s} << QString();
     QTest::newRow("short-words-are-not-guessed") << u"cd"_s << QStringList{u"ab"_s} << QString();
     QTest::newRow("more-than-a-third") << u"abcd"_s << QStringList{u"abxy"_s} << QString();
-    QTest::newRow("equal-is-passed-over") << u"load"_s << QStringList{u"load"_s, u"laod"_s}
-                                          << u"laod"_s;
+    QTest::newRow("equal-is-passed-over")
+            << u"load"_s << QStringList{u"load"_s, u"laod"_s} << u"laod"_s;
     QTest::newRow("no-candidates") << u"load"_s << QStringList{} << QString();
     QTest::newRow("far-candidate-does-not-hide-later-one")
-        << u"ab"_s << QStringList{u"xb"_s, u"abc"_s} << u"abc"_s;
+            << u"ab"_s << QStringList{u"xb"_s, u"abc"_s} << u"abc"_s;
 }
 
 void tst_Spelling::closestMatch()
