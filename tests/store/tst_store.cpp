@@ -116,7 +116,7 @@ void tst_Store::initTestCase()
 void tst_Store::init()
 {
     m_clock.set(kStart);
-    m_url = freshUrl(m_dir.path());
+    m_url = freshUrl(m_dir.path(), true);
 }
 
 void tst_Store::cleanup()
