@@ -140,7 +140,8 @@ void tst_Orreryctl::cronNextBadExpression()
     const Outcome never = orreryctl({u"cron"_s, u"next"_s, u"0 0 30 2 *"_s});
     QCOMPARE(never.exitCode, 1);
     QCOMPARE(never.out, QString());
-    QVERIFY(!never.err.isEmpty());
+    QVERIFY2(never.err.contains(u"never fires"_s), qPrintable(never.err));
+    QVERIFY2(never.err.contains(u"(column 5)"_s), qPrintable(never.err));
 }
 
 void tst_Orreryctl::cronNextBadOptions_data()
