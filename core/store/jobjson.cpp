@@ -29,6 +29,20 @@ Error badDefinition(const QString &what)
 {
     return makeError(ErrorCode::Storage, u"stored job definition: %1"_s.arg(what));
 }
+
+// Reads o[key] through one of the model's *FromName functions into *out; an absent key keeps
+// the default. False when the stored word is not one the model knows.
+template<typename E>
+bool readEnum(const QJsonObject &o, const QString &key,
+              std::optional<E> (*fromName)(const QString &), E *out)
+{
+    if (!o.contains(key))
+        return true;
+    const std::optional<E> value = fromName(o.value(key).toString());
+    if (value)
+        *out = *value;
+    return value.has_value();
+}
 }  // namespace
 
 QByteArray jobToJson(const Job &job)
@@ -86,12 +100,8 @@ Result<Job> jobFromJson(const QByteArray &json)
     job.retry.delaySecs = retry.value(u"delay_secs"_s).toInteger();
     job.retry.backoff = retry.value(u"backoff"_s).toDouble(1.0);
     job.retry.maxDelaySecs = retry.value(u"max_delay_secs"_s).toInteger();
-    if (o.contains(u"priority"_s)) {
-        const auto p = priorityFromName(o.value(u"priority"_s).toString());
-        if (!p)
-            return badDefinition(u"priority"_s);
-        job.priority = *p;
-    }
+    if (!readEnum(o, u"priority"_s, priorityFromName, &job.priority))
+        return badDefinition(u"priority"_s);
     for (const QJsonValue &v : o.value(u"dependencies"_s).toArray()) {
         const QJsonObject d = v.toObject();
         const auto status = dependencyStatusFromName(d.value(u"status"_s).toString());
@@ -105,36 +115,16 @@ Result<Job> jobFromJson(const QByteArray &json)
                 ResourceLock{r.value(u"kind"_s).toString(), r.value(u"name"_s).toString(), {}});
     }
     job.labels = objectToMap(o.value(u"labels"_s).toObject());
-    if (o.contains(u"strategy"_s)) {
-        const auto v = dispatchStrategyFromName(o.value(u"strategy"_s).toString());
-        if (!v)
-            return badDefinition(u"strategy"_s);
-        job.strategy = *v;
-    }
-    if (o.contains(u"resource_kind"_s)) {
-        const auto v = resourceKindFromName(o.value(u"resource_kind"_s).toString());
-        if (!v)
-            return badDefinition(u"resource_kind"_s);
-        job.resourceKind = *v;
-    }
-    if (o.contains(u"weight"_s)) {
-        const auto v = jobWeightFromName(o.value(u"weight"_s).toString());
-        if (!v)
-            return badDefinition(u"weight"_s);
-        job.weight = *v;
-    }
-    if (o.contains(u"concurrency"_s)) {
-        const auto v = concurrencyPolicyFromName(o.value(u"concurrency"_s).toString());
-        if (!v)
-            return badDefinition(u"concurrency"_s);
-        job.concurrency = *v;
-    }
-    if (o.contains(u"misfire"_s)) {
-        const auto v = misfirePolicyFromName(o.value(u"misfire"_s).toString());
-        if (!v)
-            return badDefinition(u"misfire"_s);
-        job.misfire = *v;
-    }
+    if (!readEnum(o, u"strategy"_s, dispatchStrategyFromName, &job.strategy))
+        return badDefinition(u"strategy"_s);
+    if (!readEnum(o, u"resource_kind"_s, resourceKindFromName, &job.resourceKind))
+        return badDefinition(u"resource_kind"_s);
+    if (!readEnum(o, u"weight"_s, jobWeightFromName, &job.weight))
+        return badDefinition(u"weight"_s);
+    if (!readEnum(o, u"concurrency"_s, concurrencyPolicyFromName, &job.concurrency))
+        return badDefinition(u"concurrency"_s);
+    if (!readEnum(o, u"misfire"_s, misfirePolicyFromName, &job.misfire))
+        return badDefinition(u"misfire"_s);
     job.misfireLimit = o.value(u"misfire_limit"_s).toInt(job.misfireLimit);
     return job;
 }
