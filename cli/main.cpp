@@ -4,6 +4,7 @@
 #include "commandline.h"
 #include "croncommands.h"
 #include "filecommands.h"
+#include "pkicommands.h"
 
 #include <QCoreApplication>
 
@@ -21,6 +22,7 @@ static const char kUsage[] =
     "  validate FILE...    check pipeline, template and alert rule files\n"
     "  render TEMPLATE     render a job template with --set key=value\n"
     "  preview FILE...     scheduled jobs of the files with their next fire times\n"
+    "  pki init DIR        create a private CA and the master's TLS certificate\n"
     "\n"
     "Options:\n"
     "  -h, --help          help (also after a command: orreryctl cron next --help)\n"
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
     }
     if (command == u"cron"_s)
         return runCronCommand(args.mid(1), io);
+    if (command == u"pki"_s)
+        return runPkiCommand(args.mid(1), io);
     if (command == u"validate"_s)
         return runValidate(rest, io);
     if (command == u"render"_s)

@@ -3,7 +3,10 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -65,6 +68,8 @@ private slots:
     void helpAndVersion_data();
     void helpAndVersion();
     void unknownCommand();
+    void pkiInit();
+    void pkiInitHelp();
 };
 
 void tst_Orreryctl::cronNext_data()
@@ -324,6 +329,54 @@ void tst_Orreryctl::unknownCommand()
     const Outcome none = orreryctl({});
     QCOMPARE(none.exitCode, 2);
     QVERIFY(none.err.contains(u"Usage"_s));
+}
+
+void tst_Orreryctl::pkiInit()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(u"pki"_s);
+    const Outcome o = orreryctl({u"pki"_s, u"init"_s, dir, u"--name"_s, u"master.example.com"_s,
+                                 u"--ip"_s, u"10.0.0.5"_s});
+    QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+    for (const QString &file : {u"ca.crt"_s, u"ca.key"_s, u"master.crt"_s, u"master.key"_s}) {
+        QVERIFY2(QFileInfo::exists(dir + u'/' + file), qPrintable(file));
+        QVERIFY2(o.out.contains(dir + u'/' + file), qPrintable(o.out));
+    }
+    QVERIFY2(o.out.contains(QRegularExpression(u"SHA-256.*([0-9A-F]{2}:){31}[0-9A-F]{2}"_s)),
+             qPrintable(o.out));
+
+    QFile key(dir + u"/ca.key"_s);
+    QVERIFY(key.open(QIODevice::ReadOnly));
+    const QByteArray before = key.readAll();
+    key.close();
+    const Outcome again = orreryctl({u"pki"_s, u"init"_s, dir});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY2(again.err.contains(u"already exists"_s) && again.err.contains(dir + u"/"_s),
+             qPrintable(again.err));
+    QVERIFY(key.open(QIODevice::ReadOnly));
+    QCOMPARE(key.readAll(), before);
+
+    const Outcome badIp = orreryctl({u"pki"_s, u"init"_s, tmp.filePath(u"other"_s), u"--ip"_s,
+                                     u"1.2.3"_s});
+    QCOMPARE(badIp.exitCode, 1);
+    QVERIFY2(badIp.err.contains(u"1.2.3"_s), qPrintable(badIp.err));
+    QVERIFY(!QFileInfo::exists(tmp.filePath(u"other"_s)));
+}
+
+void tst_Orreryctl::pkiInitHelp()
+{
+    const Outcome help = orreryctl({u"pki"_s, u"init"_s, u"--help"_s});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains(u"--name"_s));
+    QVERIFY(help.out.contains(u"--ip"_s));
+    QVERIFY(help.out.contains(u"--force"_s));
+    const Outcome usage = orreryctl({u"--help"_s});
+    QVERIFY(usage.out.contains(u"pki init"_s));
+    const Outcome noDir = orreryctl({u"pki"_s, u"init"_s});
+    QCOMPARE(noDir.exitCode, 2);
+    const Outcome unknown = orreryctl({u"pki"_s, u"bogus"_s});
+    QCOMPARE(unknown.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Orreryctl)
