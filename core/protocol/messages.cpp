@@ -82,12 +82,15 @@ QJsonObject HelloBody::toJson() const
     for (const RunRef &ref : running)
         runs.append(
                 QJsonObject{{u"run_id"_s, idJson(ref.runId.value())}, {u"attempt"_s, ref.attempt}});
-    return {{u"node_name"_s, nodeName},
-            {u"agent_version"_s, agentVersion},
-            {u"labels"_s, stringMapJson(labels)},
-            {u"max_parallel"_s, maxParallel},
-            {u"running"_s, runs},
-            {u"spooled_results"_s, spooledResults}};
+    QJsonObject o{{u"node_name"_s, nodeName},
+                  {u"agent_version"_s, agentVersion},
+                  {u"labels"_s, stringMapJson(labels)},
+                  {u"max_parallel"_s, maxParallel},
+                  {u"running"_s, runs},
+                  {u"spooled_results"_s, spooledResults}};
+    if (!credential.isEmpty())
+        o.insert(u"credential"_s, credential);
+    return o;
 }
 
 Result<HelloBody> HelloBody::fromJson(const QJsonObject &body)
@@ -112,6 +115,7 @@ Result<HelloBody> HelloBody::fromJson(const QJsonObject &body)
         b.running.append(ref);
     }
     b.spooledResults = r.integer(u"spooled_results"_s, 0, kMaxI64);
+    b.credential = r.optionalString(u"credential"_s, {}, 4096);
     return finish(r, b);
 }
 

@@ -52,6 +52,9 @@ struct HelloBody
     int maxParallel = 1;
     QList<RunRef> running;      // runs the agent is executing right now
     qint64 spooledResults = 0;  // results on disk waiting for an ack
+    // The node's credential from `enrolled` (opt., ""; added within v1, older masters ignore
+    // it). The master refuses a hello whose credential does not match the node's.
+    QString credential;
 
     QJsonObject toJson() const;
     static Result<HelloBody> fromJson(const QJsonObject &body);

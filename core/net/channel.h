@@ -1,0 +1,96 @@
+#pragma once
+
+#include <model/error.h>
+#include <protocol/envelope.h>
+#include <protocol/messages.h>
+#include <protocol/ratelimiter.h>
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSslCertificate>
+#include <QString>
+#include <QWebSocketProtocol>
+
+class QWebSocket;
+
+namespace Orrery::Net {
+
+struct ChannelOptions
+{
+    Protocol::Limits limits;       // size and depth of one frame
+    double rateCapacity = 20000;   // token bucket per connection (messages)
+    double ratePerSecond = 10000;  // refill; agents send ~3 messages per run
+    int maxConsecutiveRefusals = 20;  // then the connection is closed (policy violation)
+    qint64 idleTimeoutMs = 0;      // close when nothing arrived for this long; 0 = never
+};
+
+// One WebSocket connection speaking the envelope protocol, on either side.
+//
+// Incoming text frames are decoded (size, depth, JSON, envelope, body schema) and rate
+// limited; a refused frame gets an `error` reply (re = its id when readable), is reported by
+// refused() and is otherwise dropped: the connection stays up. After maxConsecutiveRefusals
+// refused frames in a row, or on a binary frame, the connection is closed with a reason.
+// Frames bigger than limits.maxMessageBytes are refused without being buffered further
+// (QWebSocket::setMaxAllowedIncomingMessageSize).
+class Channel final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Channel)
+
+public:
+    // Takes ownership of the socket (it becomes a child). The socket may be connected
+    // already (server side) or not yet (client side: call open()).
+    Channel(QWebSocket *socket, const ChannelOptions &options, QObject *parent = nullptr);
+    ~Channel() override;
+
+    QWebSocket *socket() const { return m_socket; }
+    bool isOpen() const;
+    // "address:port" of the other end, for logs and the audit log.
+    QString peer() const;
+    // The peer's TLS certificate (null without mutual TLS).
+    QSslCertificate peerCertificate() const;
+
+    // A fresh id for an outgoing message ("<prefix><n>").
+    QString nextId();
+    // Sends one message; false when the connection is not open (nothing is queued).
+    bool send(const Protocol::Envelope &envelope);
+    // Encodes `body` in an envelope with a fresh id (and `re`, if given); returns the id, or
+    // an empty string when not open.
+    template<typename Body>
+    QString send(const Body &body, const QString &re = {})
+    {
+        const QString id = nextId();
+        return send(Protocol::makeEnvelope(body, id, re)) ? id : QString();
+    }
+    // Sends an `error` reply for `error` answering message `re`.
+    void sendError(const Error &error, const QString &re);
+
+    // Closes with a code and a reason (both reach the peer and closed()).
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    const ChannelOptions &options() const { return m_options; }
+
+signals:
+    void received(const Orrery::Protocol::Envelope &message);
+    // A frame was refused (already answered with an `error` message). For logging.
+    void refused(const Orrery::Error &error);
+    // The connection ended (by either side, or it failed); emitted once.
+    void closed(const QString &reason);
+
+private:
+    void onTextMessage(const QString &text);
+    void onBinaryMessage(const QByteArray &data);
+    void onDisconnected();
+    void refuse(const Error &error, const QString &re);
+
+    QWebSocket *m_socket;
+    ChannelOptions m_options;
+    Protocol::RateLimiter m_limiter;
+    QElapsedTimer m_elapsed;
+    quint64 m_nextId = 1;
+    int m_consecutiveRefusals = 0;
+    bool m_closedEmitted = false;
+    QString m_closeReason;
+};
+
+}  // namespace Orrery::Net

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "backoff.h"
+#include "channel.h"
+
+#include <model/result.h>
+
+#include <QList>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QTimer>
+#include <QUrl>
+
+#include <random>
+
+namespace Orrery::Net {
+
+// The dialling side: connects to the first reachable of a list of wss:// URLs, and after a
+// loss (or a failed attempt) reconnects by itself, trying the URLs in turn, with Backoff
+// delays. TLS errors are never ignored: the CA in the configuration is pinned.
+class WssClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WssClient)
+
+public:
+    // InvalidValue (file = "url") for an empty list or a URL that is not wss://host[:port]...
+    static Result<void> checkUrls(const QList<QUrl> &urls);
+
+    WssClient(const QList<QUrl> &urls, const QSslConfiguration &tls,
+              const ChannelOptions &options, const Backoff &backoff = {},
+              QObject *parent = nullptr);
+    ~WssClient() override;
+
+    void start();  // first attempt at once
+    void stop();   // closes the channel, no reconnect
+
+    // The open channel, or nullptr while disconnected. Owned by the client; valid until
+    // disconnected() is emitted.
+    Channel *channel() const { return m_channel; }
+    QUrl currentUrl() const;
+
+signals:
+    void connected(Orrery::Net::Channel *channel);
+    void disconnected(const QString &reason);
+    // One attempt failed (TLS error, refused, timeout); the next one is scheduled in delayMs.
+    void attemptFailed(const QUrl &url, const QString &error, qint64 delayMs);
+
+private:
+    void attempt();
+    void scheduleReconnect(const QString &error);
+
+    QList<QUrl> m_urls;
+    QSslConfiguration m_tls;
+    ChannelOptions m_options;
+    Backoff m_backoff;
+    QTimer m_retryTimer;
+    Channel *m_channel = nullptr;   // open channel
+    Channel *m_pending = nullptr;   // connecting
+    int m_urlIndex = 0;
+    int m_failures = 0;
+    bool m_running = false;
+    std::mt19937_64 m_random;
+};
+
+}  // namespace Orrery::Net

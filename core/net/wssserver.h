@@ -1,0 +1,50 @@
+#pragma once
+
+#include "channel.h"
+
+#include <model/result.h>
+
+#include <QHostAddress>
+#include <QObject>
+#include <QSslConfiguration>
+
+class QSslServer;
+class QWebSocketServer;
+
+namespace Orrery::Net {
+
+// A TLS-only WebSocket server (wss://). Accepts with QSslServer, sets TCP_NODELAY on each
+// socket (the handshake otherwise stalls ~40 ms on Nagle/delayed ACK), then hands the
+// encrypted socket to a QWebSocketServer in non-secure mode for the upgrade. A client that
+// speaks plain ws:// or plain HTTP fails the TLS handshake and is dropped (logged at debug).
+// Every accepted connection becomes a Channel (child of the server).
+class WssServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WssServer)
+
+public:
+    WssServer(const QSslConfiguration &tls, const ChannelOptions &options,
+              QObject *parent = nullptr);
+    ~WssServer() override;
+
+    // Port 0 = any free port. Io error "cannot listen on ADDRESS:PORT: <reason>" (address in
+    // use, permission denied).
+    Result<quint16> listen(const QHostAddress &address, quint16 port);
+    quint16 port() const;
+    void close();
+
+signals:
+    // A new connection passed TLS and the WebSocket upgrade. The server owns the channel
+    // and deletes it (deleteLater) after it emits closed().
+    void connected(Orrery::Net::Channel *channel);
+    // A connection failed before it became a channel (TLS handshake error, bad upgrade).
+    void handshakeFailed(const QString &peer, const QString &reason);
+
+private:
+    QSslServer *m_tcp;
+    QWebSocketServer *m_ws;
+    ChannelOptions m_options;
+};
+
+}  // namespace Orrery::Net

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <master/scheduling/dispatch.h>
+#include <model/clock.h>
+#include <model/job.h>
+#include <model/result.h>
+#include <protocol/messages.h>
+#include <store/records.h>
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace Orrery {
+class Store;
+namespace Net {
+class Channel;
+}
+}  // namespace Orrery
+
+namespace Orrery::Master {
+
+// Who asks for a change: written to the audit log with every mutation.
+struct Actor
+{
+    QString name;    // token name, "agent:<node>", "system"
+    QString source;  // remote address, "" for the master itself
+};
+
+struct EngineOptions
+{
+    QString defaultTimeZone = QStringLiteral("UTC");
+    qint64 heartbeatIntervalMs = 10000;
+    int missedHeartbeats = 3;  // then offline, its runs lost
+    qint64 killGraceMs = 5000;
+    qint64 outputLimitBytes = 10 * 1024 * 1024;
+    DispatchFunction dispatch;  // empty = roundRobin
+};
+
+// A node as the engine sees it now: the stored record plus the live connection.
+struct NodeStatus
+{
+    NodeRecord record;
+    bool connected = false;
+    QString agentVersion;
+    int maxParallel = 0;
+    int running = 0;  // runs the master has dispatched there and not seen end
+    std::optional<Protocol::HeartbeatBody> lastHeartbeat;
+    QDateTime lastHeartbeatAt;
+    qint64 clockSkewMs = 0;  // agent clock - master clock at the last heartbeat
+    QString peer;            // address:port of the connection
+};
+
+// Summary of a job for the REST status call and listings.
+struct JobStatus
+{
+    JobRecord record;
+    std::optional<QDateTime> nextFire;    // empty: no schedule, disabled or never fires
+    std::optional<RunRecord> lastRun;     // newest run
+    int active = 0;                       // runs waiting or running
+};
+
+// The master's brain: owns the fire queue, the agent connections and every run's way from
+// `waiting` to its end. Every state change is committed to the Store before anything that
+// depends on it is sent (an `ack` to an agent, an answer to a client).
+//
+// Single-threaded: lives in the main thread's event loop with the Store it was given.
+class Engine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Engine)
+
+public:
+    Engine(Store &store, const Clock &clock, EngineOptions options, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Loads jobs, fires what was missed while down (misfire policy), marks runs that were
+    // waiting for dispatch again, and arms the fire timer. Runs that were `running` stay so
+    // until their agent reconnects (hello lists them) or the heartbeat deadline passes.
+    Result<void> start();
+
+    Store &store() const { return m_store; }
+
+    // ---- jobs --------------------------------------------------------------------------
+    // Validates (name, command, cron schedule, time zone); InvalidValue with file = field
+    // name ("schedule"), Conflict when the name is taken. Schedules the job.
+    Result<JobRecord> createJob(const Job &job, const Actor &actor);
+    Result<JobRecord> updateJob(const Job &job, const Actor &actor);
+    // Stops the job's active runs first.
+    Result<void> deleteJob(JobId id, const Actor &actor);
+    // A pipeline or template-free YAML file (core/config): creates or updates each job of the
+    // pipeline (pipeline = its name); jobs of the pipeline no longer in the file are deleted.
+    Result<QList<JobRecord>> applyYaml(const QByteArray &yaml, const QString &fileName,
+                                       const Actor &actor);
+    // Accepts an id (digits) or a name.
+    Result<JobRecord> findJob(const QString &idOrName);
+    Result<JobStatus> jobStatus(JobId id);
+    std::optional<QDateTime> nextFireTime(JobId id) const;
+
+    // ---- runs --------------------------------------------------------------------------
+    // A manual run now (trigger Manual), whatever the schedule.
+    Result<RunRecord> runJob(JobId id, const Actor &actor);
+    // Cancels the job's waiting runs and stops its running ones (run.stop to the agent; the
+    // run ends `cancelled` when the agent reports). Returns the runs it acted on.
+    Result<QList<RunRecord>> stopJob(JobId id, const Actor &actor);
+    Result<RunRecord> stopRun(RunId id, const Actor &actor);
+
+    // ---- nodes -------------------------------------------------------------------------
+    QList<NodeStatus> nodes() const;
+
+    // ---- connections -------------------------------------------------------------------
+    // A channel from the WssServer: the engine serves it (enrol/hello/heartbeat/run.*)
+    // until it closes.
+    void attachAgent(Net::Channel *channel);
+
+signals:
+    // After the change is committed.
+    void runChanged(const Orrery::RunRecord &run);
+    void outputAppended(Orrery::RunId run, const Orrery::OutputChunk &chunk);
+    void nodeChanged(const QString &nodeName);
+    void jobChanged(Orrery::JobId job);
+
+private:
+    struct Private;
+    Store &m_store;
+    std::unique_ptr<Private> d;
+};
+
+}  // namespace Orrery::Master
