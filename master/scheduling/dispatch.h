@@ -3,6 +3,7 @@
 #include <model/id.h>
 #include <model/job.h>
 
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -24,7 +25,7 @@ struct NodeCandidate
     int maxParallel = 1;
 };
 
-// Mutable per-master dispatch state (round-robin cursors per job).
+// Mutable per-master dispatch state: per job, the id of the node it got last time.
 struct DispatchState
 {
     QHash<JobId, quint64> cursor;
@@ -43,12 +44,14 @@ bool matchesLabels(const QMap<QString, QString> &selector, const QMap<QString, Q
 
 // Round-robin over the connected, non-draining nodes that match the job's labels and have a
 // free slot (running < maxParallel), in the order of `nodes`, continuing after the node the
-// job got last time. Pure.
-DispatchChoice roundRobin(const Job &job, const QList<NodeCandidate> &nodes,
-                          DispatchState &state);
+// job got last time (when that node has left the list: at the first node with a greater id,
+// which is exact for lists sorted by id). Records the choice in `state`; otherwise the reason
+// names the first obstacle: "no connected node", "no connected node with labels zone=sh",
+// "all matching nodes are draining", "all 2 matching nodes are at max_parallel". Pure.
+DispatchChoice roundRobin(const Job &job, const QList<NodeCandidate> &nodes, DispatchState &state);
 
 // The engine calls dispatch through this, so a strategy can be swapped without touching it.
-using DispatchFunction = std::function<DispatchChoice(const Job &, const QList<NodeCandidate> &,
-                                                      DispatchState &)>;
+using DispatchFunction
+        = std::function<DispatchChoice(const Job &, const QList<NodeCandidate> &, DispatchState &)>;
 
 }  // namespace Orrery::Master
