@@ -99,6 +99,15 @@ const QList<Migration> &migrations()
                      " detail TEXT NOT NULL,"
                      " source TEXT NOT NULL)"_s,
              }},
+            // 2: the last fire instant of every scheduled job (misfires after a restart), and
+            // the runs of one pipeline run found by index.
+            {2,
+             {
+                     u"CREATE TABLE job_fires ("
+                     " job_id BIGINT PRIMARY KEY,"
+                     " last_fire_ms BIGINT NOT NULL)"_s,
+                     u"CREATE INDEX runs_pipeline_run ON runs (pipeline_run_id, id)"_s,
+             }},
     };
     return list;
 }

@@ -445,10 +445,16 @@ Result<JobRecord> Store::updateJob(const Job &job, const QString &pipeline)
 
 Result<void> Store::deleteJob(JobId id)
 {
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
     ORRERY_QUERY(del, u"deleting job %1"_s.arg(id.value()), u"DELETE FROM jobs WHERE id = ?"_s,
                  {id.value()});
     if (del.numRowsAffected() != 1)
         return makeError(ErrorCode::NotFound, u"no job with id %1"_s.arg(id.value()));
+    del.finish();
+    ORRERY_QUERY(fires, u"deleting the fires of job %1"_s.arg(id.value()),
+                 u"DELETE FROM job_fires WHERE job_id = ?"_s, {id.value()});
+    ORRERY_TRY(t.commit());
     return {};
 }
 
@@ -777,6 +783,36 @@ Result<QList<RunRecord>> Store::unfinishedRuns()
 {
     return d->loadRuns(u"WHERE state IN (?, ?) ORDER BY id"_s,
                        {runStateName(RunState::Waiting), runStateName(RunState::Running)});
+}
+
+Result<QList<RunRecord>> Store::runsOfPipelineRun(qint64 pipelineRunId)
+{
+    return d->loadRuns(u"WHERE pipeline_run_id = ? ORDER BY id"_s, {pipelineRunId});
+}
+
+RunId Store::newRunId()
+{
+    return d->ids.next<RunId>();
+}
+
+Result<void> Store::recordFire(JobId job, const QDateTime &at)
+{
+    const qint64 ms = at.toMSecsSinceEpoch();
+    ORRERY_QUERY(q, u"recording a fire of job %1"_s.arg(job.value()),
+                 u"INSERT INTO job_fires (job_id, last_fire_ms) VALUES (?, ?)"
+                 " ON CONFLICT (job_id) DO UPDATE SET last_fire_ms = excluded.last_fire_ms"
+                 " WHERE excluded.last_fire_ms > job_fires.last_fire_ms"_s,
+                 {job.value(), ms});
+    return {};
+}
+
+Result<QHash<JobId, QDateTime>> Store::lastFires()
+{
+    ORRERY_QUERY(q, u"reading the last fires"_s, u"SELECT job_id, last_fire_ms FROM job_fires"_s);
+    QHash<JobId, QDateTime> out;
+    while (q.next())
+        out.insert(JobId(q.value(0).toLongLong()), fromMs(q.value(1)));
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------

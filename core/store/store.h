@@ -8,6 +8,7 @@
 #include <model/result.h>
 #include <model/run.h>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -76,6 +77,17 @@ public:
     Result<QList<RunRecord>> listRunsByState(RunState state, int limit);
     // Runs in waiting or running, oldest first: what the master reconciles at start.
     Result<QList<RunRecord>> unfinishedRuns();
+    // Every run of one pipeline run (NewRun::pipelineRunId), oldest first.
+    Result<QList<RunRecord>> runsOfPipelineRun(qint64 pipelineRunId);
+    // A fresh run id from the store's IdGenerator, for a run whose id must be known before
+    // it is created (a pipeline run is named after its first run).
+    RunId newRunId();
+
+    // The last instant each scheduled job was fired, so that fires missed while the master
+    // was down can be found after a restart. recordFire keeps the later of the stored and
+    // the given instant.
+    Result<void> recordFire(JobId job, const QDateTime &at);
+    Result<QHash<JobId, QDateTime>> lastFires();
 
     // Output. Keeps at most maxBytesPerRun bytes per run (all attempts and streams): a chunk
     // over the limit is cut, later ones are dropped (truncated=true). Re-sending a stored

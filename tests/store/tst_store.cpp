@@ -1,5 +1,6 @@
 #include "storetestutil.h"
 
+#include <store/migrations.h>
 #include <store/store.h>
 
 #include <QCryptographicHash>
@@ -88,6 +89,7 @@ private slots:
     void recordResultWithoutStart();
     void retryAddsAttempt();
     void listsAndReconciliation();
+    void pipelineRunsAndFires();
     void outputAppendReadAndLimit();
     void nodes();
     void apiTokens();
@@ -479,6 +481,61 @@ void tst_Store::listsAndReconciliation()
     QCOMPARE(got, (QList<RunId>{ids[0], ids[3], ids[4]}));
 }
 
+void tst_Store::pipelineRunsAndFires()
+{
+    auto store = open();
+    QVERIFY(store);
+    const RunId root = store->newRunId();
+    QVERIFY(root.isValid());
+    NewRun first;
+    first.id = root;
+    first.job = JobId(1);
+    first.jobName = u"extract"_s;
+    first.pipelineRunId = root.value();
+    QVERIFY(store->createRun(first));
+    NewRun other;
+    other.job = JobId(3);
+    other.jobName = u"unrelated"_s;
+    QVERIFY(store->createRun(other));
+    NewRun second = first;
+    second.id = RunId();
+    second.job = JobId(2);
+    second.jobName = u"transform"_s;
+    auto secondRun = store->createRun(second);
+    QVERIFY(secondRun);
+    QVERIFY(secondRun->run.id() > root);
+
+    auto members = store->runsOfPipelineRun(root.value());
+    QVERIFY(members);
+    QCOMPARE(members->size(), 2);
+    QCOMPARE(members->at(0).run.id(), root);
+    QCOMPARE(members->at(1).run.jobName(), u"transform"_s);
+    QCOMPARE(members->at(1).pipelineRunId, root.value());
+
+    // The later instant wins; an earlier one does not move it back.
+    const JobId job(42);
+    QVERIFY(store->lastFires()->isEmpty());
+    QVERIFY(store->recordFire(job, kStart.addSecs(120)));
+    QVERIFY(store->recordFire(job, kStart.addSecs(60)));
+    auto fires = store->lastFires();
+    QVERIFY(fires);
+    QCOMPARE(fires->size(), 1);
+    QCOMPARE(fires->value(job), kStart.addSecs(120));
+    QVERIFY(store->recordFire(job, kStart.addSecs(180)));
+    QCOMPARE(store->lastFires()->value(job), kStart.addSecs(180));
+
+    // Deleting a job forgets its fires.
+    Job j;
+    j.name = u"fired"_s;
+    j.command = u"true"_s;
+    auto created = store->createJob(j);
+    QVERIFY(created);
+    QVERIFY(store->recordFire(created->job.id, kStart));
+    QCOMPARE(store->lastFires()->size(), 2);
+    QVERIFY(store->deleteJob(created->job.id));
+    QCOMPARE(store->lastFires()->size(), 1);
+}
+
 void tst_Store::outputAppendReadAndLimit()
 {
     auto store = open();
@@ -707,7 +764,8 @@ void tst_Store::reopenKeepsEverything()
     QCOMPARE(store->verifyApiToken(token)->role, TokenRole::Operator);
     QCOMPARE(store->listAudit(10)->first().action, u"run.retry"_s);
     QCOMPARE(store->unfinishedRuns()->size(), 1);
-    QCOMPARE(rawCount(m_url, u"schema_version"_s), 1);
+    // Reopening applied no migration again.
+    QCOMPARE(rawCount(m_url, u"schema_version"_s), qint64(Internal::latestSchemaVersion()));
 }
 
 void tst_Store::twoStoresOneDatabase()
