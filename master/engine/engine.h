@@ -39,6 +39,11 @@ struct EngineOptions
     qint64 killGraceMs = 5000;
     qint64 outputLimitBytes = 10 * 1024 * 1024;
     DispatchFunction dispatch;  // empty = roundRobin
+    // Mutual TLS: an agent's certificate common name must equal its node name.
+    bool requireCertificateName = false;
+    // After a hello that announces spooled results, how long the master waits for them before
+    // the node's runs the agent did not list become `lost`. 0 = heartbeatIntervalMs.
+    qint64 reconcileGraceMs = 0;
 };
 
 // A node as the engine sees it now: the stored record plus the live connection.
@@ -59,9 +64,9 @@ struct NodeStatus
 struct JobStatus
 {
     JobRecord record;
-    std::optional<QDateTime> nextFire;    // empty: no schedule, disabled or never fires
-    std::optional<RunRecord> lastRun;     // newest run
-    int active = 0;                       // runs waiting or running
+    std::optional<QDateTime> nextFire;  // empty: no schedule, disabled or never fires
+    std::optional<RunRecord> lastRun;   // newest run
+    int active = 0;                     // runs waiting or running
 };
 
 // The master's brain: owns the fire queue, the agent connections and every run's way from
@@ -108,6 +113,20 @@ public:
     // run ends `cancelled` when the agent reports). Returns the runs it acted on.
     Result<QList<RunRecord>> stopJob(JobId id, const Actor &actor);
     Result<RunRecord> stopRun(RunId id, const Actor &actor);
+    // Why a waiting run has not been placed on a node ("no connected node", "all 2 matching
+    // nodes are at max_parallel", "retry in 30 s"); empty for a run that is not waiting.
+    QString waitingReason(RunId id) const;
+    // Runs the engine holds in memory: waiting (queued or dispatched) and running.
+    int activeRunCount() const;
+
+    // ---- time ----------------------------------------------------------------------------
+    // Fires every job (and starts every delayed retry) due at the clock's now, then re-arms
+    // the one timer. The timer calls it; tests that move a ManualClock call it directly.
+    void processDueFires();
+    // Marks offline the nodes whose heartbeats stopped (missedHeartbeats intervals) or whose
+    // connection closed and did not come back in that time; their runs become `lost`. Called
+    // by a timer every heartbeat interval; tests call it after moving the clock.
+    void checkNodes();
 
     // ---- nodes -------------------------------------------------------------------------
     QList<NodeStatus> nodes() const;
@@ -123,6 +142,7 @@ signals:
     void outputAppended(Orrery::RunId run, const Orrery::OutputChunk &chunk);
     void nodeChanged(const QString &nodeName);
     void jobChanged(Orrery::JobId job);
+    void jobRemoved(Orrery::JobId job);
 
 private:
     struct Private;
