@@ -50,7 +50,8 @@ struct MasterConfig
     QString storeUrl() const;
 };
 
-// Relative paths (data_dir, tls.*) are resolved against baseDir (the file's directory).
+// Relative paths (data_dir, tls.*, the path of a sqlite: store) are resolved against baseDir
+// (the file's directory).
 Result<MasterConfig> parseMasterConfig(const QByteArray &yaml, const QString &fileName,
                                        const QString &baseDir);
 Result<MasterConfig> loadMasterConfig(const QString &path);
