@@ -1,0 +1,78 @@
+#pragma once
+
+#include <model/result.h>
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QString>
+
+#include <memory>
+
+namespace Orrery {
+class Clock;
+}
+
+namespace Orrery::Master {
+
+class Engine;
+
+struct RestApiOptions
+{
+    // Request bodies over this size are refused with 413 too_large.
+    qint64 maxBodyBytes = 1024 * 1024;
+    // The engine's per-run output limit (EngineOptions::outputLimitBytes): a run whose stored
+    // output reached it is reported as "truncated".
+    qint64 outputLimitBytes = 10 * 1024 * 1024;
+    // At most this many output chunks in one answer of /runs/{run}/output.
+    int maxOutputChunks = 1000;
+    // "now" for enrolment token expiry; nullptr = the system clock. Must outlive the RestApi.
+    const Clock *clock = nullptr;
+};
+
+// One route of the API: what the OpenAPI document must describe.
+struct RestRoute
+{
+    QString method;  // "GET", "POST", "PUT", "DELETE"
+    QString path;    // OpenAPI template: "/api/v1/tasks/{task}/status"
+    QString role;    // least role that may call it: "viewer", "operator", "admin"; "" = public
+};
+
+// The REST API of docs/rest-api.md on Qt HttpServer, HTTPS only. Every request is
+// authenticated with a Bearer API token (Store::verifyApiToken) and checked against the role
+// its route needs; job and run changes go through the Engine, which audits them with the
+// token's name and the client's address.
+//
+// Single-threaded: lives in the thread of the Engine (and its Store). The Engine must
+// outlive the RestApi.
+class RestApi final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestApi)
+
+public:
+    explicit RestApi(Engine &engine, QObject *parent = nullptr);
+    RestApi(Engine &engine, const RestApiOptions &options, QObject *parent = nullptr);
+    ~RestApi() override;
+
+    // Starts serving HTTPS on address:port (0 = any free port) with `tls` (certificate and
+    // key). Returns the port; Io error naming the address when it cannot listen (in use,
+    // no permission). May be called once.
+    Result<quint16> listen(const QHostAddress &address, quint16 port, const QSslConfiguration &tls);
+    // The listening port, 0 before listen().
+    quint16 port() const;
+
+    // Every route the server answers, in the order of docs/rest-api.md.
+    QList<RestRoute> routes() const;
+
+    // The OpenAPI 3.0 document served at /api/v1/openapi.json.
+    static QByteArray openApiDocument();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+}  // namespace Orrery::Master
