@@ -54,6 +54,9 @@ public:
 
     const RunSpec &spec() const { return m_spec; }
     bool isRunning() const { return m_running; }
+    // True once the output limit was hit: the chunk being emitted when this turns true is the
+    // "[orrery: output truncated ...]" marker, and no chunk follows it.
+    bool isOutputTruncated() const { return m_outcome.truncated; }
 
     // Starts the run; every start ends in exactly one finished(), also when the process
     // cannot be started (bad working directory, ...: state failed with a reason).

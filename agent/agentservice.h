@@ -1,0 +1,153 @@
+#pragma once
+
+#include "agentconfig.h"
+#include "resourceprobe.h"
+#include "resultspool.h"
+#include "runoutcome.h"
+
+#include <model/clock.h>
+#include <model/error.h>
+#include <model/id.h>
+#include <model/result.h>
+#include <net/backoff.h>
+#include <protocol/envelope.h>
+#include <protocol/messages.h>
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+#include <optional>
+#include <random>
+
+namespace Orrery::Net {
+class Channel;
+class WssClient;
+}  // namespace Orrery::Net
+
+namespace Orrery::Agent {
+
+class Executor;
+
+// The agent's protocol side: keeps the connection to the master (Net::WssClient, reconnects
+// by itself), enrols once, says hello after every connect, sends heartbeats, runs dispatched
+// commands through Executor, and reports them. Results go to the ResultSpool (fsync'ed)
+// before they are sent and stay there until the master's `ack`; every result still spooled
+// is re-sent after each `welcome`. Runs keep going while the connection is down; their
+// output is streamed live only (what is produced while disconnected is not kept), their
+// result is never lost.
+//
+// Dispatch rules, per (run_id, attempt):
+// - running now: refused with an `error` (conflict), nothing is started a second time;
+// - finished and still spooled: the spooled `run.result` is sent again instead;
+// - finished and acknowledged in this process: refused with an `error` (conflict);
+// - max_parallel runs already going, or shutting down: refused with an `error` (conflict).
+//
+// A refused identity (an `error` with code `unauthorized` from the master, answering the
+// `enrol` or the `hello`) is logged as critical and the agent keeps trying, with its own
+// growing backoff (reconnect_min doubling up to reconnect_max): the administrator can fix
+// it on the master (re-enable the node, issue a new token) without touching the agent. The
+// credential file is kept as it is; the agent never re-enrols on its own.
+class AgentService final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AgentService)
+
+public:
+    // The clock is not owned and must outlive the service.
+    AgentService(AgentConfig config, const Clock &clock, QObject *parent = nullptr);
+    ~AgentService() override;  // running children are killed (Executor's destructor)
+
+    // Refuses to run as root unless allow_root (Forbidden); creates the data directory
+    // (0700) and opens the spool (Io); reads the credential; without one, an enrolment token
+    // is required (MissingField "enrol_token"); builds the TLS configuration (Io naming the
+    // file); then starts connecting. Call once.
+    Result<void> start();
+
+    // SIGTERM/SIGINT: stop taking runs (dispatches are refused), cancel every running run
+    // (SIGTERM to its process group, SIGKILL after its kill grace), spool and send their
+    // results, then emit stopped(). Emits stopped() at once (queued) when nothing runs.
+    void shutdown(const QString &reason);
+
+    const AgentConfig &config() const { return m_config; }
+    bool isWelcomed() const { return m_welcomed; }
+    bool isShuttingDown() const { return m_shuttingDown; }
+    int runningCount() const { return static_cast<int>(m_executors.size()); }
+    QString credential() const { return m_credential; }
+    NodeId nodeId() const { return m_nodeId; }
+
+    // Test seam for the root check in start() (default: the process's effective uid).
+    void setEffectiveUidForTesting(uint uid) { m_effectiveUid = uid; }
+
+signals:
+    void enrolled(Orrery::NodeId nodeId);
+    void welcomed(Orrery::NodeId nodeId);
+    // The master refused this agent's identity (unauthorized); the agent retries later.
+    void identityRefused(const Orrery::Error &error, qint64 retryInMs);
+    void runStarted(Orrery::RunId runId, int attempt);
+    void runFinished(const Orrery::Agent::RunOutcome &outcome);
+    void resultAcknowledged(Orrery::RunId runId, int attempt);
+    void stopped();
+
+private:
+    struct Key
+    {
+        RunId runId;
+        int attempt = 1;
+        friend bool operator==(const Key &, const Key &) = default;
+        friend size_t qHash(const Key &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.runId.value(), key.attempt);
+        }
+    };
+
+    void onConnected(Net::Channel *channel);
+    void onDisconnected(const QString &reason);
+    void onMessage(const Protocol::Envelope &message);
+    void onEnrolled(const Protocol::EnrolledBody &body);
+    void onWelcome(const Protocol::WelcomeBody &body);
+    void onDispatch(const Protocol::Envelope &message, const Protocol::RunDispatchBody &body);
+    void onStop(const Protocol::Envelope &message, const Protocol::RunStopBody &body);
+    void onAck(const Protocol::AckBody &body);
+    void onErrorReply(const Protocol::Envelope &message, const Protocol::ErrorBody &body);
+    void onRunFinished(Executor *executor, const RunOutcome &outcome);
+
+    void sendEnrol();
+    void sendHello();
+    void sendHeartbeat();
+    void sendResult(const RunOutcome &outcome);
+    void resendSpooled();
+    void refuse(const Protocol::Envelope &message, ErrorCode code, const QString &text);
+    Result<void> storeCredential(const QString &credential);
+    void finishShutdownIfIdle();
+
+    // Sends only after `welcome` (the master ignores anything but enrol/hello before it).
+    template<typename Body>
+    bool sendWelcomed(const Body &body);
+
+    AgentConfig m_config;
+    const Clock *m_clock;  // not owned, see the constructor
+    uint m_effectiveUid;
+    std::optional<ResultSpool> m_spool;
+    ResourceProbe m_probe;
+    Net::WssClient *m_client = nullptr;  // child
+    QPointer<Net::Channel> m_channel;    // owned by m_client
+    QTimer m_heartbeatTimer;
+    QTimer m_refusalTimer;  // restarts the client after a refused identity
+    Net::Backoff m_refusalBackoff;
+    std::mt19937_64 m_random;
+    int m_refusals = 0;
+    QString m_credential;
+    NodeId m_nodeId;
+    bool m_welcomed = false;
+    bool m_started = false;
+    bool m_shuttingDown = false;
+    bool m_stoppedEmitted = false;
+    QHash<Key, Executor *> m_executors;  // children, deleted (later) when they finish
+    QHash<Key, RunOutcome> m_unacked;    // spooled, not acknowledged yet
+    QList<Key> m_acked;                  // acknowledged in this process, newest last (bounded)
+};
+
+}  // namespace Orrery::Agent

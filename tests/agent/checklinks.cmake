@@ -1,0 +1,15 @@
+# cmake -DBINARY=path -P checklinks.cmake: fails if the binary loads a library the agent must
+# not link (conventions: the agent is headless and small: no Widgets, Gui, Sql or yaml-cpp).
+execute_process(COMMAND ldd "${BINARY}" OUTPUT_VARIABLE libs RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ldd ${BINARY} failed (${rc})")
+endif()
+if(NOT libs MATCHES "libQt6Core")
+    message(FATAL_ERROR "ldd output does not list libQt6Core; is ${BINARY} the agent?\n${libs}")
+endif()
+foreach(forbidden libQt6Widgets libQt6Gui libQt6Sql libyaml-cpp)
+    if(libs MATCHES "${forbidden}")
+        message(FATAL_ERROR "${BINARY} links ${forbidden}:\n${libs}")
+    endif()
+endforeach()
+message(STATUS "orrery-agent links none of Widgets, Gui, Sql, yaml-cpp")
