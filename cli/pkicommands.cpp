@@ -49,10 +49,49 @@ static int pkiInit(const QStringList &args, Io io)
     return ExitOk;
 }
 
+static int pkiIssueAgent(const QStringList &args, Io io)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(u"dir"_s, u"Directory made by 'orreryctl pki init'."_s,
+                                 u"DIR"_s);
+    const QCommandLineOption name(u"name"_s, u"Node name of the agent (certificate CN)."_s,
+                                  u"NODE"_s);
+    const QCommandLineOption days(u"days"_s, u"Validity in days (default 825)."_s, u"N"_s,
+                                  u"825"_s);
+    parser.addOptions({name, days});
+    if (int rc = parseArguments(parser, args,
+                                u"Issue a client certificate for the agent NODE, signed by the CA "
+                                "in DIR, as DIR/agents/NODE.crt and DIR/agents/NODE.key (0600),\n"
+                                "for masters that require mutual TLS."_s,
+                                io);
+        rc >= 0)
+        return rc;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return fail(io, u"expected one directory, see --help"_s, ExitUsage);
+    if (!parser.isSet(name))
+        return fail(io, u"--name NODE is required"_s, ExitUsage);
+    bool ok = false;
+    const int validity = parser.value(days).toInt(&ok);
+    if (!ok || validity <= 0)
+        return fail(io, u"--days must be a positive number"_s, ExitUsage);
+
+    const Result<Net::ClientCertFiles> files =
+            Net::issueClientCertificate(positional.first(), parser.value(name), validity);
+    if (!files)
+        return fail(io, files.error().message);
+    io.out << "agent certificate:   " << files->certificate << '\n'
+           << "agent key:           " << files->privateKey << '\n'
+           << "SHA-256 fingerprint: " << Net::formatFingerprint(files->sha256) << '\n';
+    return ExitOk;
+}
+
 int runPkiCommand(const QStringList &args, Io io)
 {
-    const QString usage = u"Usage: orreryctl pki init DIR [options]\n\n"
-                          "  init      create a private CA and the master's TLS certificate\n"_s;
+    const QString usage = u"Usage: orreryctl pki init DIR [options]\n"
+                          "       orreryctl pki issue-agent DIR --name NODE [options]\n\n"
+                          "  init         create a private CA and the master's TLS certificate\n"
+                          "  issue-agent  issue an agent's client certificate (mutual TLS)\n"_s;
     if (args.size() < 2 || args.at(1) == u"--help"_s || args.at(1) == u"-h"_s
         || args.at(1) == u"help"_s) {
         (args.size() < 2 ? io.err : io.out) << usage;
@@ -62,7 +101,10 @@ int runPkiCommand(const QStringList &args, Io io)
     const QStringList rest = QStringList{u"orreryctl pki "_s + sub} + args.mid(2);
     if (sub == u"init"_s)
         return pkiInit(rest, io);
-    return fail(io, u"unknown pki command '%1' (expected init)"_s.arg(sub), ExitUsage);
+    if (sub == u"issue-agent"_s)
+        return pkiIssueAgent(rest, io);
+    return fail(io, u"unknown pki command '%1' (expected init or issue-agent)"_s.arg(sub),
+                ExitUsage);
 }
 
 } // namespace Orrery::Cli

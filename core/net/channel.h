@@ -11,17 +11,18 @@
 #include <QString>
 #include <QWebSocketProtocol>
 
+class QTimer;
 class QWebSocket;
 
 namespace Orrery::Net {
 
 struct ChannelOptions
 {
-    Protocol::Limits limits;       // size and depth of one frame
-    double rateCapacity = 20000;   // token bucket per connection (messages)
-    double ratePerSecond = 10000;  // refill; agents send ~3 messages per run
+    Protocol::Limits limits;          // size and depth of one frame
+    double rateCapacity = 20000;      // token bucket per connection (messages)
+    double ratePerSecond = 10000;     // refill; agents send ~3 messages per run
     int maxConsecutiveRefusals = 20;  // then the connection is closed (policy violation)
-    qint64 idleTimeoutMs = 0;      // close when nothing arrived for this long; 0 = never
+    qint64 idleTimeoutMs = 0;         // close when nothing arrived for this long; 0 = never
 };
 
 // One WebSocket connection speaking the envelope protocol, on either side.
@@ -31,7 +32,13 @@ struct ChannelOptions
 // refused() and is otherwise dropped: the connection stays up. After maxConsecutiveRefusals
 // refused frames in a row, or on a binary frame, the connection is closed with a reason.
 // Frames bigger than limits.maxMessageBytes are refused without being buffered further
-// (QWebSocket::setMaxAllowedIncomingMessageSize).
+// (QWebSocket::setMaxAllowedIncomingMessageSize/FrameSize): QWebSocket then closes that
+// connection itself with 1009 (CloseCodeTooMuchData) and its own reason text, which the peer
+// receives; closed() reports "too_large: <that text>". No `error` reply can be sent for such a
+// frame; other connections are not affected. (Should a message still reach decode() over the
+// byte limit, e.g. in fragments that QWebSocket counts in characters, it gets a `too_large`
+// reply like any refused frame.)
+// A frame that passes is decoded into `received` in order; refusals never reorder.
 class Channel final : public QObject
 {
     Q_OBJECT
@@ -50,8 +57,9 @@ public:
     // The peer's TLS certificate (null without mutual TLS).
     QSslCertificate peerCertificate() const;
 
-    // A fresh id for an outgoing message ("<prefix><n>").
+    // A fresh id for an outgoing message ("<prefix><n>"); the prefix is "m" unless set.
     QString nextId();
+    void setIdPrefix(const QString &prefix) { m_idPrefix = prefix; }
     // Sends one message; false when the connection is not open (nothing is queued).
     bool send(const Protocol::Envelope &envelope);
     // Encodes `body` in an envelope with a fresh id (and `re`, if given); returns the id, or
@@ -81,16 +89,22 @@ private:
     void onTextMessage(const QString &text);
     void onBinaryMessage(const QByteArray &data);
     void onDisconnected();
+    void onSocketError();
     void refuse(const Error &error, const QString &re);
+    void finish(const QString &reason);
 
     QWebSocket *m_socket;
     ChannelOptions m_options;
     Protocol::RateLimiter m_limiter;
     QElapsedTimer m_elapsed;
+    QTimer *m_idleTimer = nullptr;
+    QString m_idPrefix = QStringLiteral("m");
     quint64 m_nextId = 1;
     int m_consecutiveRefusals = 0;
     bool m_closedEmitted = false;
-    QString m_closeReason;
+    bool m_wasOpen = false;  // the connection came up (a failed dial reports its socket error)
+    QString m_closeReason;   // set by close(): the reason we gave
+    QString m_lastError;     // TLS/socket error text, for closed() when the link failed
 };
 
 }  // namespace Orrery::Net

@@ -165,6 +165,51 @@ Result<void> writeFile(const QString &path, const QByteArray &data, bool secret)
     return {};
 }
 
+Error fileError(const QString &path, const QString &what)
+{
+    Error e = makeError(ErrorCode::Io, u"%1: %2"_s.arg(path, what));
+    e.file = path;
+    return e;
+}
+
+Result<QByteArray> readWholeFile(const QString &path)
+{
+    QFile file(path);
+    if (!QFileInfo::exists(path))
+        return fileError(path, u"does not exist"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return fileError(path, u"cannot read: %1"_s.arg(file.errorString()));
+    return file.readAll();
+}
+
+Result<Owned<X509>> readCertificate(const QString &path)
+{
+    const Result<QByteArray> data = readWholeFile(path);
+    if (!data)
+        return data.error();
+    Owned<BIO> bio(BIO_new_mem_buf(data->constData(), int(data->size())));
+    Owned<X509> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    ERR_clear_error();
+    if (!cert)
+        return fileError(path, u"not a PEM certificate"_s);
+    return cert;
+}
+
+Result<Owned<EVP_PKEY>> readPrivateKey(const QString &path)
+{
+    const Result<QByteArray> data = readWholeFile(path);
+    if (!data)
+        return data.error();
+    Owned<BIO> bio(BIO_new_mem_buf(data->constData(), int(data->size())));
+    static char empty[] = "";
+    Owned<EVP_PKEY> key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty)
+                            : nullptr);
+    ERR_clear_error();
+    if (!key)
+        return fileError(path, u"not an unencrypted PEM private key"_s);
+    return key;
+}
+
 } // namespace
 
 QString formatFingerprint(const QByteArray &digest)
@@ -259,6 +304,73 @@ Result<PkiFiles> initPki(const PkiOptions &options)
     if (auto r = writeFile(files.masterKey, *masterKeyPem, true); !r)
         return r.error();
     if (auto r = writeFile(files.masterCert, *masterPem, false); !r)
+        return r.error();
+    return files;
+}
+
+Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString &nodeName,
+                                               int days)
+{
+    if (dir.isEmpty())
+        return makeError(ErrorCode::InvalidValue, u"no directory given"_s);
+    static const QRegularExpression validName(u"^[A-Za-z0-9._-]{1,64}$"_s);
+    if (!validName.match(nodeName).hasMatch() || nodeName.startsWith(u'.'))
+        return makeError(ErrorCode::InvalidValue,
+                         u"invalid node name '%1' (letters, digits, '.', '_', '-'; at most 64; "
+                         "not starting with '.')"_s.arg(nodeName));
+    if (days <= 0)
+        return makeError(ErrorCode::InvalidValue, u"validity must be at least one day"_s);
+
+    const QDir base(dir);
+    const QString agentsDir = base.absoluteFilePath(u"agents"_s);
+    ClientCertFiles files{QDir(agentsDir).absoluteFilePath(nodeName + u".crt"_s),
+                          QDir(agentsDir).absoluteFilePath(nodeName + u".key"_s), {}};
+    for (const QString &path : {files.certificate, files.privateKey}) {
+        if (QFileInfo::exists(path))
+            return makeError(ErrorCode::Conflict, u"%1 already exists"_s.arg(path));
+    }
+
+    ERR_clear_error();
+    const QString caCertPath = base.absoluteFilePath(u"ca.crt"_s);
+    const QString caKeyPath = base.absoluteFilePath(u"ca.key"_s);
+    auto ca = readCertificate(caCertPath);
+    if (!ca)
+        return ca.error();
+    auto caKey = readPrivateKey(caKeyPath);
+    if (!caKey)
+        return caKey.error();
+    if (EVP_PKEY_eq(X509_get0_pubkey(ca->get()), caKey->get()) != 1) {
+        ERR_clear_error();
+        return fileError(caKeyPath, u"the key does not match %1"_s.arg(caCertPath));
+    }
+
+    auto key = generateRsaKey();
+    if (!key)
+        return key.error();
+    auto cert = makeCertificate(key->get(), nodeName, ca->get(), caKey->get(), days,
+                                {{NID_basic_constraints, u"critical,CA:FALSE"_s},
+                                 {NID_key_usage, u"critical,digitalSignature,keyEncipherment"_s},
+                                 {NID_ext_key_usage, u"clientAuth"_s},
+                                 {NID_subject_key_identifier, u"hash"_s},
+                                 {NID_authority_key_identifier, u"keyid:always"_s}});
+    if (!cert)
+        return cert.error();
+    auto certPem = certificatePem(cert->get());
+    auto keyPem = privateKeyPem(key->get());
+    auto der = certificateDer(cert->get());
+    for (const auto *r : {&certPem, &keyPem, &der}) {
+        if (!*r)
+            return r->error();
+    }
+    files.sha256 = QCryptographicHash::hash(*der, QCryptographicHash::Sha256);
+
+    if (!QDir().mkpath(agentsDir))
+        return makeError(ErrorCode::Io, u"cannot create directory %1"_s.arg(agentsDir));
+    if (!QFile::setPermissions(agentsDir, kOwnerOnly | QFile::ExeOwner))
+        return makeError(ErrorCode::Io, u"cannot make %1 private"_s.arg(agentsDir));
+    if (auto r = writeFile(files.privateKey, *keyPem, true); !r)
+        return r.error();
+    if (auto r = writeFile(files.certificate, *certPem, false); !r)
         return r.error();
     return files;
 }

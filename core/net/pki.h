@@ -33,6 +33,21 @@ struct PkiFiles
 // InvalidValue for an address that is not an IP address; Io for file errors.
 Result<PkiFiles> initPki(const PkiOptions &options);
 
+struct ClientCertFiles
+{
+    QString certificate;  // DIR/agents/NODE.crt
+    QString privateKey;   // DIR/agents/NODE.key (0600)
+    QByteArray sha256;    // SHA-256 of the certificate (DER)
+};
+
+// A client (agent) certificate for mutual TLS, signed by DIR/ca.crt + DIR/ca.key (from
+// initPki): CN = nodeName, EKU clientAuth, RSA-2048, written to DIR/agents/ (0700) as
+// NODE.crt and NODE.key (0600). InvalidValue for a node name that is not [A-Za-z0-9._-]{1,64}
+// (it becomes a file name) or days <= 0; Conflict if NODE.crt or NODE.key exists; Io (file =
+// path) when the CA cannot be read or does not match its key.
+Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString &nodeName,
+                                               int days = 825);
+
 // "AB:CD:..." for a fingerprint.
 QString formatFingerprint(const QByteArray &digest);
 

@@ -27,13 +27,19 @@ public:
     // InvalidValue (file = "url") for an empty list or a URL that is not wss://host[:port]...
     static Result<void> checkUrls(const QList<QUrl> &urls);
 
-    WssClient(const QList<QUrl> &urls, const QSslConfiguration &tls,
-              const ChannelOptions &options, const Backoff &backoff = {},
-              QObject *parent = nullptr);
+    WssClient(const QList<QUrl> &urls, const QSslConfiguration &tls, const ChannelOptions &options,
+              const Backoff &backoff = {}, QObject *parent = nullptr);
     ~WssClient() override;
 
     void start();  // first attempt at once
     void stop();   // closes the channel, no reconnect
+    bool isRunning() const { return m_running; }
+
+    // An attempt that has not connected (TLS + upgrade) after this long fails (default 10 s), so
+    // that a black-holed host does not hold the client.
+    void setConnectTimeoutMs(int ms) { m_connectTimer.setInterval(ms); }
+    // The Channel id prefix of the channels this client opens (default "m").
+    void setIdPrefix(const QString &prefix) { m_idPrefix = prefix; }
 
     // The open channel, or nullptr while disconnected. Owned by the client; valid until
     // disconnected() is emitted.
@@ -49,14 +55,19 @@ signals:
 private:
     void attempt();
     void scheduleReconnect(const QString &error);
+    void onPendingClosed(Channel *channel, const QString &reason);
+    void onChannelClosed(Channel *channel, const QString &reason);
+    void dropPending();
 
     QList<QUrl> m_urls;
     QSslConfiguration m_tls;
     ChannelOptions m_options;
     Backoff m_backoff;
     QTimer m_retryTimer;
-    Channel *m_channel = nullptr;   // open channel
-    Channel *m_pending = nullptr;   // connecting
+    QTimer m_connectTimer;
+    QString m_idPrefix = QStringLiteral("m");
+    Channel *m_channel = nullptr;  // open channel
+    Channel *m_pending = nullptr;  // connecting
     int m_urlIndex = 0;
     int m_failures = 0;
     bool m_running = false;

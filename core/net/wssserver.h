@@ -8,15 +8,21 @@
 #include <QObject>
 #include <QSslConfiguration>
 
-class QSslServer;
+class QSslSocket;
 class QWebSocketServer;
 
 namespace Orrery::Net {
 
-// A TLS-only WebSocket server (wss://). Accepts with QSslServer, sets TCP_NODELAY on each
-// socket (the handshake otherwise stalls ~40 ms on Nagle/delayed ACK), then hands the
-// encrypted socket to a QWebSocketServer in non-secure mode for the upgrade. A client that
-// speaks plain ws:// or plain HTTP fails the TLS handshake and is dropped (logged at debug).
+namespace Internal {
+class TlsListener;
+}
+
+// A TLS-only WebSocket server (wss://). Accepts TCP connections, runs the TLS server
+// handshake on a QSslSocket with a timeout (our own small QTcpServer: QSslServer 6.4 reported
+// nothing at all for a plain ws:// client in our tests, not even after its handshake timeout), sets
+// TCP_NODELAY on each socket (the handshake otherwise stalls ~40 ms on Nagle/delayed ACK), then
+// hands the encrypted socket to a QWebSocketServer in non-secure mode for the upgrade. A client
+// that speaks plain ws:// or plain HTTP fails the TLS handshake and is dropped (logged at debug).
 // Every accepted connection becomes a Channel (child of the server).
 class WssServer final : public QObject
 {
@@ -32,7 +38,11 @@ public:
     // use, permission denied).
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
+    bool isListening() const;
+    // Stops listening and closes every open channel (1001 going away, "server shutting down").
     void close();
+    // The TLS handshake must finish within this time (default 10 s); then the socket is dropped.
+    void setHandshakeTimeoutMs(int ms);
 
 signals:
     // A new connection passed TLS and the WebSocket upgrade. The server owns the channel
@@ -42,7 +52,10 @@ signals:
     void handshakeFailed(const QString &peer, const QString &reason);
 
 private:
-    QSslServer *m_tcp;
+    void onEncrypted(QSslSocket *socket);
+    void onUpgraded();
+
+    Internal::TlsListener *m_tcp;
     QWebSocketServer *m_ws;
     ChannelOptions m_options;
 };

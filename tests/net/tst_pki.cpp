@@ -3,6 +3,7 @@
 
 #include <net/pki.h>
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
@@ -53,6 +54,9 @@ private slots:
     void badAddress();
     void tlsHandshake_data();
     void tlsHandshake();
+    void clientCertificate();
+    void clientCertificateErrors_data();
+    void clientCertificateErrors();
 
 private:
     QTemporaryDir m_tmp;
@@ -283,6 +287,83 @@ void tst_Pki::tlsHandshake()
         QVERIFY(disconnected.count() > 0 || disconnected.wait(10000));
         QVERIFY(encrypted.isEmpty());
     }
+}
+
+void tst_Pki::clientCertificate()
+{
+    const Result<ClientCertFiles> files = issueClientCertificate(m_dir, u"agent-01"_s, 30);
+    QVERIFY2(files, qPrintable(files ? QString() : files.error().toString()));
+    QCOMPARE(files->certificate, QDir(m_dir).absoluteFilePath(u"agents/agent-01.crt"_s));
+    QCOMPARE(files->privateKey, QDir(m_dir).absoluteFilePath(u"agents/agent-01.key"_s));
+    QCOMPARE(QFileInfo(files->privateKey).permissions() & 0x7777,
+             QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
+    QCOMPARE(QFileInfo(QDir(m_dir).absoluteFilePath(u"agents"_s)).permissions() & 0x0077,
+             QFile::Permissions());
+
+    const QSslCertificate cert = loadCert(files->certificate);
+    QVERIFY(!cert.isNull());
+    QCOMPARE(cert.subjectInfo(QSslCertificate::CommonName), QStringList{u"agent-01"_s});
+    QCOMPARE(cert.issuerInfo(QSslCertificate::CommonName),
+             loadCert(m_files.caCert).subjectInfo(QSslCertificate::CommonName));
+    QCOMPARE(cert.digest(QCryptographicHash::Sha256), files->sha256);
+    QVERIFY(cert.effectiveDate().daysTo(cert.expiryDate()) >= 29);
+    QVERIFY(cert.effectiveDate().daysTo(cert.expiryDate()) <= 31);
+    QVERIFY(!loadKey(files->privateKey).isNull());
+
+    const QString openssl = QStandardPaths::findExecutable(u"openssl"_s);
+    if (openssl.isEmpty())
+        QSKIP("no openssl binary");
+    QProcess client;
+    client.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s,
+                           u"sslclient"_s, u"-x509_strict"_s, files->certificate});
+    QVERIFY(client.waitForFinished(30000));
+    QVERIFY2(client.exitCode() == 0, client.readAllStandardError().constData());
+    // clientAuth only: it cannot serve as a TLS server certificate.
+    QProcess server;
+    server.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s,
+                           u"sslserver"_s, files->certificate});
+    QVERIFY(server.waitForFinished(30000));
+    QVERIFY(server.exitCode() != 0);
+    // The key belongs to the certificate.
+    QProcess pub1;
+    pub1.start(openssl, {u"x509"_s, u"-noout"_s, u"-pubkey"_s, u"-in"_s, files->certificate});
+    QProcess pub2;
+    pub2.start(openssl, {u"pkey"_s, u"-pubout"_s, u"-in"_s, files->privateKey});
+    QVERIFY(pub1.waitForFinished(30000) && pub2.waitForFinished(30000));
+    const QByteArray certPublic = pub1.readAllStandardOutput();
+    QVERIFY(certPublic.startsWith("-----BEGIN PUBLIC KEY-----"));
+    QCOMPARE(pub2.readAllStandardOutput(), certPublic);
+}
+
+void tst_Pki::clientCertificateErrors_data()
+{
+    QTest::addColumn<QString>("dir");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("days");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::newRow("slash-in-name") << m_dir << u"../evil"_s << 10 << ErrorCode::InvalidValue;
+    QTest::newRow("empty-name") << m_dir << QString() << 10 << ErrorCode::InvalidValue;
+    QTest::newRow("dot-name") << m_dir << u".hidden"_s << 10 << ErrorCode::InvalidValue;
+    QTest::newRow("space-in-name") << m_dir << u"a b"_s << 10 << ErrorCode::InvalidValue;
+    QTest::newRow("zero-days") << m_dir << u"agent-02"_s << 0 << ErrorCode::InvalidValue;
+    QTest::newRow("exists") << m_dir << u"agent-dup"_s << 10 << ErrorCode::Conflict;
+    QTest::newRow("no-ca") << m_tmp.filePath(u"nowhere"_s) << u"agent-03"_s << 10
+                           << ErrorCode::Io;
+}
+
+void tst_Pki::clientCertificateErrors()
+{
+    QFETCH(QString, dir);
+    QFETCH(QString, name);
+    QFETCH(int, days);
+    QFETCH(ErrorCode, code);
+    if (code == ErrorCode::Conflict)
+        QVERIFY(issueClientCertificate(dir, name, days));
+    const Result<ClientCertFiles> files = issueClientCertificate(dir, name, days);
+    QVERIFY(!files);
+    QCOMPARE(files.error().code, code);
+    if (code == ErrorCode::Io)
+        QCOMPARE(files.error().file, QDir(dir).absoluteFilePath(u"ca.crt"_s));
 }
 
 QTEST_GUILESS_MAIN(tst_Pki)
