@@ -4,6 +4,7 @@
 #include "commandline.h"
 #include "croncommands.h"
 #include "filecommands.h"
+#include "onlinecommands.h"
 #include "pkicommands.h"
 
 #include <QCoreApplication>
@@ -23,8 +24,18 @@ static const char kUsage[] =
     "  render TEMPLATE     render a job template with --set key=value\n"
     "  preview FILE...     scheduled jobs of the files with their next fire times\n"
     "  pki init DIR        create a private CA and the master's TLS certificate\n"
-    "  pki issue-agent DIR --name NODE\n"
-    "                      issue an agent's client certificate (mutual TLS)\n"
+    "\n"
+    "Commands that talk to an orrery-master (REST API over HTTPS):\n"
+    "  apply FILE...       send pipeline files; the master creates or updates their jobs\n"
+    "  jobs list           jobs; also: job show|run|stop NAME\n"
+    "  runs list           runs [--job NAME] [--state S] [--limit N]; also: run show|logs ID\n"
+    "  nodes list          agents with their state and resources\n"
+    "  token create|list|revoke\n"
+    "                      API tokens and agent enrolment tokens\n"
+    "  Connection options (before or after the command): --server URL, --token T, --ca FILE,\n"
+    "  --config FILE, --json. Each setting comes from the first of: the flag, the environment\n"
+    "  (ORRERY_URL, ORRERY_TOKEN, ORRERY_CA), the config file\n"
+    "  ($XDG_CONFIG_HOME/orrery/orreryctl.conf), ./.orrery/quickstart.env.\n"
     "\n"
     "Options:\n"
     "  -h, --help          help (also after a command: orreryctl cron next --help)\n"
@@ -62,6 +73,8 @@ int main(int argc, char **argv)
         return runCronCommand(args.mid(1), io);
     if (command == u"pki"_s)
         return runPkiCommand(args.mid(1), io);
+    if (isOnlineCommand(command))
+        return runOnlineCommand(args.mid(1), io);
     if (command == u"validate"_s)
         return runValidate(rest, io);
     if (command == u"render"_s)
