@@ -9,14 +9,12 @@ namespace Orrery::Cli {
 static int pkiInit(const QStringList &args, Io io)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(u"dir"_s, u"Directory for the keys and certificates."_s,
-                                 u"DIR"_s);
-    const QCommandLineOption name(u"name"_s,
-                                  u"DNS name of the master (repeatable; default localhost)."_s,
-                                  u"DNS"_s);
-    const QCommandLineOption ip(u"ip"_s,
-                                u"IP address of the master (repeatable; default 127.0.0.1 and ::1)."_s,
-                                u"ADDR"_s);
+    parser.addPositionalArgument(u"dir"_s, u"Directory for the keys and certificates."_s, u"DIR"_s);
+    const QCommandLineOption name(
+            u"name"_s, u"DNS name of the master (repeatable; default localhost)."_s, u"DNS"_s);
+    const QCommandLineOption ip(
+            u"ip"_s, u"IP address of the master (repeatable; default 127.0.0.1 and ::1)."_s,
+            u"ADDR"_s);
     const QCommandLineOption force(u"force"_s, u"Replace existing files."_s);
     parser.addOptions({name, ip, force});
     if (int rc = parseArguments(parser, args,
@@ -52,8 +50,7 @@ static int pkiInit(const QStringList &args, Io io)
 static int pkiIssueAgent(const QStringList &args, Io io)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(u"dir"_s, u"Directory made by 'orreryctl pki init'."_s,
-                                 u"DIR"_s);
+    parser.addPositionalArgument(u"dir"_s, u"Directory made by 'orreryctl pki init'."_s, u"DIR"_s);
     const QCommandLineOption name(u"name"_s, u"Node name of the agent (certificate CN)."_s,
                                   u"NODE"_s);
     const QCommandLineOption days(u"days"_s, u"Validity in days (default 825)."_s, u"N"_s,
@@ -76,8 +73,8 @@ static int pkiIssueAgent(const QStringList &args, Io io)
     if (!ok || validity <= 0)
         return fail(io, u"--days must be a positive number"_s, ExitUsage);
 
-    const Result<Net::ClientCertFiles> files =
-            Net::issueClientCertificate(positional.first(), parser.value(name), validity);
+    const Result<Net::ClientCertFiles> files
+            = Net::issueClientCertificate(positional.first(), parser.value(name), validity);
     if (!files)
         return fail(io, files.error().message);
     io.out << "agent certificate:   " << files->certificate << '\n'
@@ -88,10 +85,11 @@ static int pkiIssueAgent(const QStringList &args, Io io)
 
 int runPkiCommand(const QStringList &args, Io io)
 {
-    const QString usage = u"Usage: orreryctl pki init DIR [options]\n"
-                          "       orreryctl pki issue-agent DIR --name NODE [options]\n\n"
-                          "  init         create a private CA and the master's TLS certificate\n"
-                          "  issue-agent  issue an agent's client certificate (mutual TLS)\n"_s;
+    const QString usage
+            = u"Usage: orreryctl pki init DIR [options]\n"
+              "       orreryctl pki issue-agent DIR --name NODE [options]\n\n"
+              "  init         create a private CA and the master's TLS certificate\n"
+              "  issue-agent  issue an agent's client certificate (mutual TLS)\n"_s;
     if (args.size() < 2 || args.at(1) == u"--help"_s || args.at(1) == u"-h"_s
         || args.at(1) == u"help"_s) {
         (args.size() < 2 ? io.err : io.out) << usage;
@@ -107,4 +105,4 @@ int runPkiCommand(const QStringList &args, Io io)
                 ExitUsage);
 }
 
-} // namespace Orrery::Cli
+}  // namespace Orrery::Cli

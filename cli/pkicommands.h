@@ -11,4 +11,4 @@ namespace Orrery::Cli {
 // args[0] = "pki".
 int runPkiCommand(const QStringList &args, Io io);
 
-} // namespace Orrery::Cli
+}  // namespace Orrery::Cli

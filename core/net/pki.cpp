@@ -72,7 +72,8 @@ Result<void> addExtension(X509 *cert, X509V3_CTX *ctx, int nid, const QString &v
     const QByteArray v = value.toLatin1();
     Owned<X509_EXTENSION> ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, v.constData()));
     if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
-        return openSslError(u"cannot add extension %1=%2"_s.arg(QString::fromLatin1(OBJ_nid2sn(nid)), value));
+        return openSslError(
+                u"cannot add extension %1=%2"_s.arg(QString::fromLatin1(OBJ_nid2sn(nid)), value));
     return {};
 }
 
@@ -96,9 +97,13 @@ Result<Owned<X509>> makeCertificate(EVP_PKEY *key, const QString &commonName, X5
     const QByteArray cn = commonName.toUtf8();
     const QByteArray org = QByteArrayLiteral("Orrery");
     if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                                   reinterpret_cast<const unsigned char *>(org.constData()), -1, -1, 0) != 1
+                                   reinterpret_cast<const unsigned char *>(org.constData()), -1, -1,
+                                   0)
+                != 1
         || X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0) != 1)
+                                      reinterpret_cast<const unsigned char *>(cn.constData()), -1,
+                                      -1, 0)
+                   != 1)
         return openSslError(u"cannot set certificate subject"_s);
     X509 *signer = issuer ? issuer : cert.get();
     if (X509_set_issuer_name(cert.get(), X509_get_subject_name(signer)) != 1)
@@ -135,7 +140,8 @@ Result<QByteArray> privateKeyPem(EVP_PKEY *key)
 {
     Owned<BIO> bio(BIO_new(BIO_s_mem()));
     // PKCS#8 ("BEGIN PRIVATE KEY"), unencrypted: the file mode protects it.
-    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    if (!bio
+        || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         return openSslError(u"cannot encode private key"_s);
     return readBio(bio.get());
 }
@@ -210,7 +216,7 @@ Result<Owned<EVP_PKEY>> readPrivateKey(const QString &path)
     return key;
 }
 
-} // namespace
+}  // namespace
 
 QString formatFingerprint(const QByteArray &digest)
 {
@@ -238,14 +244,17 @@ Result<PkiFiles> initPki(const PkiOptions &options)
         // QHostAddress takes inet_aton forms ("1.2.3" = 1.2.0.3); only dotted quads here.
         static const QRegularExpression quad(u"^\\d{1,3}(\\.\\d{1,3}){3}$"_s);
         if (!parsed.setAddress(address) || !parsed.scopeId().isEmpty()
-            || (parsed.protocol() == QAbstractSocket::IPv4Protocol && !quad.match(address).hasMatch()))
+            || (parsed.protocol() == QAbstractSocket::IPv4Protocol
+                && !quad.match(address).hasMatch()))
             return makeError(ErrorCode::InvalidValue, u"invalid IP address '%1'"_s.arg(address));
         san << u"IP:"_s + parsed.toString();
     }
 
     const QDir dir(options.dir);
-    PkiFiles files{dir.absoluteFilePath(u"ca.crt"_s), dir.absoluteFilePath(u"ca.key"_s),
-                   dir.absoluteFilePath(u"master.crt"_s), dir.absoluteFilePath(u"master.key"_s),
+    PkiFiles files{dir.absoluteFilePath(u"ca.crt"_s),
+                   dir.absoluteFilePath(u"ca.key"_s),
+                   dir.absoluteFilePath(u"master.crt"_s),
+                   dir.absoluteFilePath(u"master.key"_s),
                    {}};
     if (!options.force) {
         for (const QString &path : {files.caCert, files.caKey, files.masterCert, files.masterKey}) {
@@ -324,7 +333,8 @@ Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString
     const QDir base(dir);
     const QString agentsDir = base.absoluteFilePath(u"agents"_s);
     ClientCertFiles files{QDir(agentsDir).absoluteFilePath(nodeName + u".crt"_s),
-                          QDir(agentsDir).absoluteFilePath(nodeName + u".key"_s), {}};
+                          QDir(agentsDir).absoluteFilePath(nodeName + u".key"_s),
+                          {}};
     for (const QString &path : {files.certificate, files.privateKey}) {
         if (QFileInfo::exists(path))
             return makeError(ErrorCode::Conflict, u"%1 already exists"_s.arg(path));
@@ -375,4 +385,4 @@ Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString
     return files;
 }
 
-} // namespace Orrery::Net
+}  // namespace Orrery::Net

@@ -12,11 +12,11 @@ namespace Orrery::Net {
 struct PkiOptions
 {
     QString dir;
-    QStringList names = {QStringLiteral("localhost")};                         // DNS SANs
-    QStringList addresses = {QStringLiteral("127.0.0.1"), QStringLiteral("::1")}; // IP SANs
+    QStringList names = {QStringLiteral("localhost")};                             // DNS SANs
+    QStringList addresses = {QStringLiteral("127.0.0.1"), QStringLiteral("::1")};  // IP SANs
     int caDays = 3650;
     int certDays = 825;
-    bool force = false; // overwrite existing files
+    bool force = false;  // overwrite existing files
 };
 
 struct PkiFiles
@@ -25,7 +25,7 @@ struct PkiFiles
     QString caKey;
     QString masterCert;
     QString masterKey;
-    QByteArray caSha256; // SHA-256 of the CA certificate (DER)
+    QByteArray caSha256;  // SHA-256 of the CA certificate (DER)
 };
 
 // Creates DIR (0700) with ca.crt, ca.key (0600), master.crt and master.key (0600):
@@ -51,4 +51,4 @@ Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString
 // "AB:CD:..." for a fingerprint.
 QString formatFingerprint(const QByteArray &digest);
 
-} // namespace Orrery::Net
+}  // namespace Orrery::Net

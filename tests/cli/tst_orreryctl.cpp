@@ -70,6 +70,7 @@ private slots:
     void unknownCommand();
     void pkiInit();
     void pkiInitHelp();
+    void pkiIssueAgent();
 };
 
 void tst_Orreryctl::cronNext_data()
@@ -362,6 +363,30 @@ void tst_Orreryctl::pkiInit()
     QCOMPARE(badIp.exitCode, 1);
     QVERIFY2(badIp.err.contains(u"1.2.3"_s), qPrintable(badIp.err));
     QVERIFY(!QFileInfo::exists(tmp.filePath(u"other"_s)));
+}
+
+void tst_Orreryctl::pkiIssueAgent()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(u"pki"_s);
+    QCOMPARE(orreryctl({u"pki"_s, u"init"_s, dir}).exitCode, 0);
+    const Outcome o = orreryctl({u"pki"_s, u"issue-agent"_s, dir, u"--name"_s, u"agent-01"_s});
+    QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+    const QString cert = dir + u"/agents/agent-01.crt"_s;
+    QVERIFY2(o.out.contains(cert), qPrintable(o.out));
+    QFile file(cert);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().startsWith("-----BEGIN CERTIFICATE-----"));
+    QVERIFY(QFileInfo::exists(dir + u"/agents/agent-01.key"_s));
+
+    const Outcome again = orreryctl({u"pki"_s, u"issue-agent"_s, dir, u"--name"_s, u"agent-01"_s});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY2(again.err.contains(u"already exists"_s), qPrintable(again.err));
+    const Outcome noName = orreryctl({u"pki"_s, u"issue-agent"_s, dir});
+    QCOMPARE(noName.exitCode, 2);
+    const Outcome badName = orreryctl({u"pki"_s, u"issue-agent"_s, dir, u"--name"_s, u"../x"_s});
+    QCOMPARE(badName.exitCode, 1);
 }
 
 void tst_Orreryctl::pkiInitHelp()

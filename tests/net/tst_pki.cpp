@@ -86,7 +86,7 @@ void tst_Pki::filesLoad()
         QCOMPARE(cert.publicKey().length(), 2048);
     }
     for (const QString &path : {m_files.caKey, m_files.masterKey}) {
-        QVERIFY(readAll(path).startsWith("-----BEGIN PRIVATE KEY-----")); // PKCS#8
+        QVERIFY(readAll(path).startsWith("-----BEGIN PRIVATE KEY-----"));  // PKCS#8
         const QSslKey key = loadKey(path);
         QVERIFY2(!key.isNull(), qPrintable(path));
         QCOMPARE(key.algorithm(), QSsl::Rsa);
@@ -113,16 +113,22 @@ void tst_Pki::sanAndChain()
     const QStringList ips = san.values(QSsl::IpAddressEntry);
     QVERIFY2(ips.contains(u"127.0.0.1"_s), qPrintable(ips.join(u' ')));
     QVERIFY2(ips.contains(u"10.1.2.3"_s), qPrintable(ips.join(u' ')));
-    QVERIFY2(std::any_of(ips.cbegin(), ips.cend(),
-                         [](const QString &ip) { return QHostAddress(ip) == QHostAddress(u"::1"_s); }),
+    QVERIFY2(std::any_of(
+                     ips.cbegin(), ips.cend(),
+                     [](const QString &ip) { return QHostAddress(ip) == QHostAddress(u"::1"_s); }),
              qPrintable(ips.join(u' ')));
 
     const QList<QSslError> errors = QSslCertificate::verify({master, ca}, u"localhost"_s);
-    QVERIFY2(errors.isEmpty() || std::all_of(errors.cbegin(), errors.cend(), [](const QSslError &e) {
-                 // verify() uses the system store; only "CA not trusted" is acceptable here.
-                 return e.error() == QSslError::SelfSignedCertificateInChain
-                     || e.error() == QSslError::UnableToGetLocalIssuerCertificate;
-             }),
+    QVERIFY2(errors.isEmpty()
+                     || std::all_of(
+                             errors.cbegin(), errors.cend(),
+                             [](const QSslError &e) {
+                                 // verify() uses the system store; only "CA not trusted" is
+                                 // acceptable here.
+                                 return e.error() == QSslError::SelfSignedCertificateInChain
+                                        || e.error()
+                                                   == QSslError::UnableToGetLocalIssuerCertificate;
+                             }),
              qPrintable(errors.isEmpty() ? QString() : errors.first().errorString()));
 }
 
@@ -157,12 +163,14 @@ void tst_Pki::opensslVerifies()
 void tst_Pki::permissions()
 {
     const QFile::Permissions ownerOnly = QFile::ReadOwner | QFile::WriteOwner;
-    QCOMPARE(QFileInfo(m_files.caKey).permissions() & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser),
+    QCOMPARE(QFileInfo(m_files.caKey).permissions()
+                     & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser),
              ownerOnly);
-    QCOMPARE(QFileInfo(m_files.masterKey).permissions() & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser),
+    QCOMPARE(QFileInfo(m_files.masterKey).permissions()
+                     & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser),
              ownerOnly);
     QCOMPARE(QFileInfo(m_dir).permissions()
-                 & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser),
+                     & ~QFile::Permissions(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser),
              ownerOnly | QFile::ExeOwner);
 }
 
@@ -175,7 +183,8 @@ void tst_Pki::refusesToOverwrite()
     const Result<PkiFiles> again = initPki(options);
     QVERIFY(!again);
     QCOMPARE(again.error().code, ErrorCode::Conflict);
-    QVERIFY(again.error().message.contains(u"ca."_s) || again.error().message.contains(u"master."_s));
+    QVERIFY(again.error().message.contains(u"ca."_s)
+            || again.error().message.contains(u"master."_s));
     QCOMPARE(readAll(m_files.caKey), caKey);
     QCOMPARE(readAll(m_files.masterCert), masterCert);
 
@@ -203,7 +212,8 @@ void tst_Pki::forceReplaces()
     QVERIFY(second);
     QVERIFY(readAll(second->caKey) != caKey);
     QVERIFY(first->caSha256 != second->caSha256);
-    QCOMPARE(QFileInfo(second->caKey).permissions() & QFile::Permissions(QFile::ReadOther | QFile::ReadGroup),
+    QCOMPARE(QFileInfo(second->caKey).permissions()
+                     & QFile::Permissions(QFile::ReadOther | QFile::ReadGroup),
              QFile::Permissions());
 }
 
@@ -255,11 +265,11 @@ void tst_Pki::tlsHandshake()
     serverConfig.setPeerVerifyMode(QSslSocket::VerifyNone);
     QSslServer server;
     server.setSslConfiguration(serverConfig);
-    QVERIFY(server.listen(QHostAddress::Any, 0)); // 127.0.0.2 must reach it too
+    QVERIFY(server.listen(QHostAddress::Any, 0));  // 127.0.0.2 must reach it too
     QSignalSpy serverErrors(&server, &QSslServer::errorOccurred);
 
     QSslConfiguration clientConfig = QSslConfiguration::defaultConfiguration();
-    clientConfig.setCaCertificates({loadCert(m_files.caCert)}); // pin: only our CA
+    clientConfig.setCaCertificates({loadCert(m_files.caCert)});  // pin: only our CA
     clientConfig.setPeerVerifyMode(QSslSocket::VerifyPeer);
     QSslSocket client;
     client.setSslConfiguration(clientConfig);
@@ -282,7 +292,7 @@ void tst_Pki::tlsHandshake()
         // Only the host name is wrong: the chain itself is trusted.
         QVERIFY(std::none_of(errors.cbegin(), errors.cend(), [](const QSslError &e) {
             return e.error() == QSslError::UnableToGetLocalIssuerCertificate
-                || e.error() == QSslError::SelfSignedCertificateInChain;
+                   || e.error() == QSslError::SelfSignedCertificateInChain;
         }));
         QVERIFY(disconnected.count() > 0 || disconnected.wait(10000));
         QVERIFY(encrypted.isEmpty());
@@ -314,14 +324,14 @@ void tst_Pki::clientCertificate()
     if (openssl.isEmpty())
         QSKIP("no openssl binary");
     QProcess client;
-    client.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s,
-                           u"sslclient"_s, u"-x509_strict"_s, files->certificate});
+    client.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s, u"sslclient"_s,
+                           u"-x509_strict"_s, files->certificate});
     QVERIFY(client.waitForFinished(30000));
     QVERIFY2(client.exitCode() == 0, client.readAllStandardError().constData());
     // clientAuth only: it cannot serve as a TLS server certificate.
     QProcess server;
-    server.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s,
-                           u"sslserver"_s, files->certificate});
+    server.start(openssl, {u"verify"_s, u"-CAfile"_s, m_files.caCert, u"-purpose"_s, u"sslserver"_s,
+                           files->certificate});
     QVERIFY(server.waitForFinished(30000));
     QVERIFY(server.exitCode() != 0);
     // The key belongs to the certificate.
@@ -347,8 +357,7 @@ void tst_Pki::clientCertificateErrors_data()
     QTest::newRow("space-in-name") << m_dir << u"a b"_s << 10 << ErrorCode::InvalidValue;
     QTest::newRow("zero-days") << m_dir << u"agent-02"_s << 0 << ErrorCode::InvalidValue;
     QTest::newRow("exists") << m_dir << u"agent-dup"_s << 10 << ErrorCode::Conflict;
-    QTest::newRow("no-ca") << m_tmp.filePath(u"nowhere"_s) << u"agent-03"_s << 10
-                           << ErrorCode::Io;
+    QTest::newRow("no-ca") << m_tmp.filePath(u"nowhere"_s) << u"agent-03"_s << 10 << ErrorCode::Io;
 }
 
 void tst_Pki::clientCertificateErrors()
