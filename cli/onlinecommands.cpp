@@ -10,6 +10,7 @@
 
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -166,7 +167,9 @@ static int applyFiles(const QStringList &args, Io io)
             continue;
         }
         QUrlQuery query;
-        query.addQueryItem(u"file"_s, path);
+        // The master takes a plain file name: it names the file in errors and gives the
+        // pipeline its default name.
+        query.addQueryItem(u"file"_s, QFileInfo(path).fileName());
         const ApiClient::Outcome r
                 = s.api().postData(u"/apply"_s, query, file.readAll(), "application/yaml");
         if (!r) {
@@ -527,12 +530,13 @@ static int runLogs(const QStringList &args, Io io)
         }
         io.out.flush();
         io.err.flush();
-        if (!s.json() && !truncatedNoted && answer.value(u"truncated"_s).toBool()) {
+        if (!s.json() && !truncatedNoted && !answer.value(u"more"_s).toBool()
+            && answer.value(u"truncated"_s).toBool()) {
             io.err << "orreryctl: note: the master kept only part of this run's output\n";
             truncatedNoted = true;
         }
-        if (!chunks.isEmpty())
-            continue;  // there may be more pages
+        if (answer.value(u"more"_s).toBool() && !chunks.isEmpty())
+            continue;  // the next page at once
         if (!following || answer.value(u"finished"_s).toBool())
             break;
         pause(kFollowIntervalMs);
