@@ -189,7 +189,7 @@ struct RestApi::Private
         Handler handler;
     };
 
-    Private(RestApi *q, Engine &engine, const RestApiOptions &options);
+    Private(Engine &engine, const RestApiOptions &options);
 
     void addRoute(QHttpServerRequest::Method method, const QString &path, Access access,
                   Handler handler);
@@ -229,8 +229,7 @@ struct RestApi::Private
     Result<JobRecord> findTask(const QString &idOrName);
     Result<RunId> runId(const QString &text);
 
-    RestApi *q;
-    QPointer<Engine> engine;
+    QPointer<Engine> engine;  // the Engine must outlive the RestApi; checked per request
     RestApiOptions options;
     SystemClock systemClock;
     QHttpServer *http = nullptr;
@@ -238,8 +237,7 @@ struct RestApi::Private
     QList<Route> routes;
 };
 
-RestApi::Private::Private(RestApi *owner, Engine &e, const RestApiOptions &o)
-    : q(owner), engine(&e), options(o)
+RestApi::Private::Private(Engine &e, const RestApiOptions &o) : engine(&e), options(o)
 {
     using M = QHttpServerRequest::Method;
     // In the order of docs/rest-api.md.
@@ -310,10 +308,12 @@ Reply RestApi::Private::dispatch(const QHttpServerRequest &request)
         bool match = true;
         for (qsizetype i = 0; i < segments.size() && match; ++i) {
             const QString &want = candidate.segments.at(i);
-            if (want.startsWith(u'{'))
+            if (want.startsWith(u'{')) {
+                match = !segments.at(i).isEmpty();  // "/api/v1/tasks/" names no task
                 values.append(segments.at(i));
-            else
+            } else {
                 match = want == segments.at(i);
+            }
         }
         if (!match)
             continue;
@@ -911,7 +911,7 @@ Reply RestApi::Private::listAudit(const Call &call)
 RestApi::RestApi(Engine &engine, QObject *parent) : RestApi(engine, RestApiOptions(), parent) {}
 
 RestApi::RestApi(Engine &engine, const RestApiOptions &options, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, engine, options))
+    : QObject(parent), d(std::make_unique<Private>(engine, options))
 {
     d->http = new QHttpServer(this);
     d->http->setMissingHandler(

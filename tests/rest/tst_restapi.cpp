@@ -67,6 +67,7 @@ private slots:
     void nodesAndHealth();
     void compactJson();
     void openApiMatchesRoutes();
+    void storageFailure();
     void listenFailure();
     void statusMapping();
 
@@ -306,6 +307,8 @@ void tst_RestApi::errors_data()
     QTest::newRow("unknown-route-no-token")
             << QByteArray("GET") << u"/api/v2/tasks"_s << QByteArray() << 0 << 404 << u"not_found"_s
             << QString();
+    QTest::newRow("empty-placeholder") << QByteArray("DELETE") << u"/api/v1/tasks/"_s
+                                       << QByteArray() << 1 << 404 << u"not_found"_s << QString();
     QTest::newRow("bad-limit") << QByteArray("GET") << u"/api/v1/runs?limit=0"_s << QByteArray()
                                << 1 << 400 << u"invalid_value"_s << u"limit"_s;
     QTest::newRow("bad-state") << QByteArray("GET") << u"/api/v1/runs?state=sucess"_s
@@ -862,6 +865,31 @@ void tst_RestApi::openApiMatchesRoutes()
     }
     QCOMPARE(served.size(), m_f->api->routes().size());
     QCOMPARE(documented, served);
+}
+
+// A store that cannot write (the read-only fault seam): 503 storage, nothing half-done.
+void tst_RestApi::storageFailure()
+{
+    QVERIFY(!createSeedTask().isEmpty());
+    StoreOptions readOnly;
+    readOnly.readOnly = true;
+    auto store = Store::open(u"sqlite:"_s + m_f->databasePath(), m_f->clock(), readOnly);
+    QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+    Master::Engine engine(**store, m_f->clock(), Master::EngineOptions());
+    QVERIFY(engine.start());
+    Master::RestApi api(engine);
+    const Result<quint16> port = api.listen(QHostAddress::LocalHost, 0, m_f->serverTls());
+    QVERIFY(port);
+    const QString saved = m_f->baseUrl;
+    m_f->baseUrl = u"https://127.0.0.1:%1"_s.arg(*port);
+    const HttpReply r
+            = m_f->post(u"/api/v1/tasks"_s, {{u"name"_s, u"other"_s}, {u"command"_s, u"true"_s}},
+                        m_f->adminToken);
+    m_f->baseUrl = saved;
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.errorCode(), u"storage"_s);
+    QCOMPARE(m_f->get(u"/api/v1/tasks"_s, m_f->adminToken).json.value(u"tasks"_s).toArray().size(),
+             1);
 }
 
 void tst_RestApi::listenFailure()
