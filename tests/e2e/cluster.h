@@ -1,0 +1,97 @@
+#pragma once
+
+// A real Orrery installation for end-to-end tests: a private CA, one orrery-master process and
+// any number of orrery-agent processes on loopback ports chosen at run time, and a REST client
+// that pins the CA. Everything lives in a temporary directory that is removed afterwards.
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QSslConfiguration>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace Orrery::Testing {
+
+struct HttpReply
+{
+    int status = 0;  // 0 = no HTTP answer (connection or TLS error)
+    QByteArray body;
+    QJsonObject json;  // body parsed, if it is a JSON object
+    QString networkError;
+};
+
+class Cluster
+{
+public:
+    Cluster();
+    ~Cluster();
+
+    // The CA, the master certificate and the master's config file. false + error on failure.
+    bool init(QString *error);
+    QString dir() const { return m_dir.path(); }
+    QString caFile() const;
+
+    // Starts orrery-master (ports 0) and waits until it prints its ports and "ready".
+    bool startMaster(QString *error, const QStringList &extraArgs = {});
+    // Sends a signal (SIGTERM: clean stop; SIGKILL: crash) and waits for the exit.
+    void stopMaster(int signal);
+    QProcess *master() const { return m_master.get(); }
+    int apiPort() const { return m_apiPort; }
+    int agentPort() const { return m_agentPort; }
+    QString masterLog() const;
+
+    // `orrery-master admin-token` / `enrol-token` against the same config (needs no running
+    // master). Empty + error on failure.
+    QString createAdminToken(QString *error);
+    QString createEnrolToken(QString *error);
+    const QString &adminToken() const { return m_adminToken; }
+    void setToken(const QString &token) { m_token = token; }
+
+    // Starts an orrery-agent named `name` (data in dir()/agents/<name>), enrolling it with a
+    // fresh enrolment token the first time; waits until the master lists it as connected.
+    bool startAgent(const QString &name, QString *error, const QMap<QString, QString> &labels = {},
+                    int maxParallel = 4);
+    void stopAgent(const QString &name, int signal);
+    QProcess *agent(const QString &name) const;
+    QString agentLog(const QString &name) const;
+
+    // REST with the current token (admin by default) over TLS pinned to the CA.
+    HttpReply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                      const QByteArray &contentType = "application/json");
+    HttpReply get(const QString &path) { return request("GET", path); }
+    HttpReply post(const QString &path, const QJsonObject &body);
+
+    // Creates a task through REST (fields as in docs/rest-api.md); returns its id or empty.
+    QString createTask(const QJsonObject &task, QString *error);
+    // The run's JSON once it reached a final state, or an empty object after timeoutMs.
+    QJsonObject waitForRunEnd(const QString &runId, int timeoutMs);
+    // All of a run's output, concatenated.
+    QByteArray runOutput(const QString &runId);
+
+    static bool waitUntil(const std::function<bool()> &condition, int timeoutMs);
+    static QString binary(const QString &name);  // orrery-master / orrery-agent / orreryctl
+
+private:
+    QString masterConfigPath() const;
+    QString runTool(const QStringList &args, QString *error);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_master;
+    std::map<QString, std::unique_ptr<QProcess>> m_agents;
+    QNetworkAccessManager m_http;
+    QSslConfiguration m_tls;
+    int m_apiPort = 0;
+    int m_agentPort = 0;
+    QString m_adminToken;
+    QString m_token;
+    QByteArray m_masterOutput;
+};
+
+}  // namespace Orrery::Testing
