@@ -148,6 +148,7 @@ struct Store::Private
     QSqlDatabase db;
     bool postgres = false;
     bool inTransaction = false;
+    int depth = 0;  // open transactions: 1 = BEGIN, more = savepoints inside it (batches)
     int version = 0;
 
     qint64 nowMs() const { return clock->nowMs(); }
@@ -180,30 +181,56 @@ struct Store::Private
 
     // A write transaction. SQLite takes the write lock at BEGIN IMMEDIATE, so a transaction that
     // reads and then writes cannot fail half-way with "database is locked"; the busy timeout
-    // makes a second writer wait instead.
+    // makes a second writer wait instead. Inside an open transaction (a batch) it is a
+    // savepoint: its changes commit with the outer transaction, its failure undoes only it.
     Result<void> begin()
     {
         QSqlQuery q(db);
-        if (!q.exec(postgres ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s))
+        const QString sql = depth > 0 ? u"SAVEPOINT orrery_%1"_s.arg(depth)
+                                      : (postgres ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s);
+        if (!q.exec(sql))
             return dbError(u"begin transaction"_s, q.lastError());
+        ++depth;
         inTransaction = true;
         return {};
     }
     Result<void> commit()
     {
-        inTransaction = false;
+        if (depth == 0)
+            return {};
         QSqlQuery q(db);
+        if (depth > 1) {
+            if (!q.exec(u"RELEASE SAVEPOINT orrery_%1"_s.arg(depth - 1))) {
+                const Error e = dbError(u"release savepoint"_s, q.lastError());
+                rollback();
+                return e;
+            }
+            --depth;
+            return {};
+        }
+        depth = 0;
+        inTransaction = false;
         if (!q.exec(u"COMMIT"_s)) {
             const Error e = dbError(u"commit"_s, q.lastError());
-            rollback();
+            q.exec(u"ROLLBACK"_s);
             return e;
         }
         return {};
     }
+    // Undoes the innermost open transaction (a savepoint, or the whole transaction).
     void rollback()
     {
-        inTransaction = false;
+        if (depth == 0)
+            return;
         QSqlQuery q(db);
+        if (depth > 1) {
+            --depth;
+            q.exec(u"ROLLBACK TO SAVEPOINT orrery_%1"_s.arg(depth));
+            q.exec(u"RELEASE SAVEPOINT orrery_%1"_s.arg(depth));
+            return;
+        }
+        depth = 0;
+        inTransaction = false;
         q.exec(u"ROLLBACK"_s);
     }
 
@@ -225,7 +252,8 @@ struct Store::Private
         explicit Transaction(Private *d) : m_d(d) {}
         ~Transaction()
         {
-            if (m_open && m_d->inTransaction)
+            // A failed statement may already have undone this level (see exec()).
+            if (m_level > 0 && m_d->depth >= m_level)
                 m_d->rollback();
         }
         Transaction(const Transaction &) = delete;
@@ -233,18 +261,19 @@ struct Store::Private
         Result<void> begin()
         {
             auto r = m_d->begin();
-            m_open = r.has_value();
+            if (r)
+                m_level = m_d->depth;
             return r;
         }
         Result<void> commit()
         {
-            m_open = false;
+            m_level = 0;
             return m_d->commit();
         }
 
     private:
         Private *m_d;
-        bool m_open = false;
+        int m_level = 0;  // the depth this transaction opened, 0 when closed
     };
 };
 
@@ -266,6 +295,31 @@ struct Store::Private
 
 Store::Store(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
 Store::~Store() = default;
+
+Result<void> Store::beginBatch()
+{
+    if (d->depth > 0)
+        return makeError(ErrorCode::Conflict, u"a batch is already open"_s);
+    return d->begin();
+}
+
+Result<void> Store::commitBatch()
+{
+    if (d->depth != 1)
+        return makeError(ErrorCode::Conflict, u"no batch is open"_s);
+    return d->commit();
+}
+
+void Store::rollbackBatch()
+{
+    while (d->depth > 0)
+        d->rollback();
+}
+
+bool Store::inBatch() const
+{
+    return d->depth > 0;
+}
 
 bool Store::isPostgres() const
 {

@@ -46,6 +46,16 @@ public:
     Store &operator=(const Store &) = delete;
 
     bool isPostgres() const;
+
+    // Group commit: every change between beginBatch() and commitBatch() is committed at once
+    // (one fsync instead of one per call). Each call inside still runs in its own savepoint:
+    // when it fails, only its own changes are undone and the batch stays usable. Nothing done
+    // inside a batch is durable, so nothing may be acknowledged, before commitBatch() returns
+    // Ok. Conflict when a batch is already open (beginBatch) or none is (commitBatch).
+    Result<void> beginBatch();
+    Result<void> commitBatch();
+    void rollbackBatch();
+    bool inBatch() const;
     int schemaVersion() const;
 
     // Jobs. An invalid job.id on create = the store takes one. Conflict when the name is taken.

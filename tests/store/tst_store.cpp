@@ -96,6 +96,7 @@ private slots:
     void apiTokenStoredHashed();
     void enrolTokenSingleUse();
     void audit();
+    void batchCommitsOnceAndUndoesOnlyAFailedCall();
     void reopenKeepsEverything();
     void twoStoresOneDatabase();
     void readOnlyDatabaseGivesStorageError();
@@ -724,6 +725,51 @@ void tst_Store::audit()
     QCOMPARE(list->at(1).target, u"job-1"_s);
     QCOMPARE(list->at(0).actor, u"alice"_s);
     QCOMPARE(list->at(0).source, u"api"_s);
+}
+
+void tst_Store::batchCommitsOnceAndUndoesOnlyAFailedCall()
+{
+    auto store = open();
+    QVERIFY(store);
+    QVERIFY(!store->inBatch());
+    QCOMPARE(store->commitBatch().error().code, ErrorCode::Conflict);
+    QVERIFY(store->beginBatch());
+    QVERIFY(store->inBatch());
+    QCOMPARE(store->beginBatch().error().code, ErrorCode::Conflict);
+    Job a;
+    a.name = u"batch_a"_s;
+    a.command = u"true"_s;
+    QVERIFY(store->createJob(a));
+    // A failing call inside the batch undoes itself only.
+    QCOMPARE(store->createJob(a).error().code, ErrorCode::Conflict);
+    Job b = a;
+    b.name = u"batch_b"_s;
+    QVERIFY(store->createJob(b));
+    // Not visible to another connection before the commit...
+    {
+        auto other = open();
+        QVERIFY(other);
+        QCOMPARE(other->jobByName(u"batch_b"_s).error().code, ErrorCode::NotFound);
+    }
+    QVERIFY(store->commitBatch());
+    QVERIFY(!store->inBatch());
+    // ...and visible to every connection after it.
+    auto other = open();
+    QVERIFY(other);
+    QVERIFY(other->jobByName(u"batch_a"_s));
+    QVERIFY(other->jobByName(u"batch_b"_s));
+
+    // A rolled back batch leaves nothing.
+    QVERIFY(store->beginBatch());
+    Job c = a;
+    c.name = u"batch_c"_s;
+    QVERIFY(store->createJob(c));
+    store->rollbackBatch();
+    QVERIFY(!store->inBatch());
+    QCOMPARE(store->jobByName(u"batch_c"_s).error().code, ErrorCode::NotFound);
+    // Calls outside a batch commit by themselves again.
+    QVERIFY(store->createJob(c));
+    QVERIFY(other->jobByName(u"batch_c"_s));
 }
 
 void tst_Store::reopenKeepsEverything()
