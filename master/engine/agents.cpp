@@ -75,6 +75,7 @@ void Engine::attachAgent(Net::Channel *channel)
 
 void Engine::Private::onMessage(Net::Channel *channel, const Protocol::Envelope &message)
 {
+    beginWork(true);
     auto it = sessions.find(channel);
     if (it == sessions.end())
         return;
@@ -171,7 +172,7 @@ void Engine::Private::handleEnrol(Session &session, const Protocol::Envelope &me
     Protocol::EnrolledBody reply;
     reply.nodeId = stored->id;
     reply.credential = credential;
-    session.channel->send(reply, message.id);
+    post(session.channel, reply, message.id);
     qCInfo(lcAgents, "node '%s' enrolled from %s", qPrintable(stored->name),
            qPrintable(session.channel->peer()));
     emit q->nodeChanged(stored->name);
@@ -233,7 +234,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     welcome.nodeId = node.status.record.id;
     welcome.heartbeatIntervalMs = options.heartbeatIntervalMs;
     welcome.serverTimeMs = now.toMSecsSinceEpoch();
-    channel->send(welcome, message.id);
+    post(channel, welcome, message.id);
     qCInfo(lcAgents,
            "node '%s' connected from %s (agent %s, max_parallel %d, %lld running, %lld "
            "spooled)",
@@ -251,7 +252,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
             stop.runId = ref.runId;
             stop.attempt = ref.attempt;
             stop.reason = u"the master does not expect this run on this node"_s;
-            channel->send(stop);
+            post(channel, stop);
             continue;
         }
         if (run->stopRequested)
@@ -282,6 +283,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
 
 void Engine::Private::finishReconcile(Net::Channel *channel)
 {
+    beginWork(true);
     auto it = sessions.find(channel);
     if (it == sessions.end())
         return;
@@ -392,7 +394,7 @@ void Engine::Private::handleResult(Session &session, const Protocol::Envelope &m
     Protocol::AckBody ack;
     ack.runId = body->runId;
     ack.attempt = body->attempt;
-    channel->send(ack, message.id);
+    post(channel, ack, message.id);
 
     session.unconfirmed.remove(body->runId);
     if (session.spooledLeft > 0 && --session.spooledLeft == 0 && !session.unconfirmed.isEmpty()) {
@@ -405,6 +407,7 @@ void Engine::Private::handleResult(Session &session, const Protocol::Envelope &m
 
 void Engine::Private::onClosed(Net::Channel *channel, const QString &reason)
 {
+    beginWork(true);
     auto it = sessions.find(channel);
     if (it == sessions.end())
         return;
@@ -425,6 +428,7 @@ void Engine::Private::onClosed(Net::Channel *channel, const QString &reason)
 
 void Engine::checkNodes()
 {
+    d->beginWork(false);
     const QDateTime now = d->clock.now();
     const qint64 deadline = d->heartbeatDeadlineMs();
     QStringList offline;
@@ -449,6 +453,7 @@ void Engine::checkNodes()
         d->processPipelines();
         d->dispatchPending();
     }
+    d->flush();
 }
 
 void Engine::Private::setNodeOffline(NodeLive &node, const QString &reason)

@@ -56,11 +56,61 @@ Engine::Engine(Store &store, const Clock &clock, EngineOptions options, QObject 
 
 Engine::~Engine()
 {
+    d->flush();
     // Sessions' channels belong to the server; stop listening to them.
     for (auto it = d->sessions.begin(); it != d->sessions.end(); ++it) {
         if (it->channel)
             it->channel->disconnect(this);
     }
+}
+
+void Engine::Private::beginWork(bool queueFlush)
+{
+    if (!store.inBatch()) {
+        if (auto r = store.beginBatch(); !r) {
+            qCWarning(lcEngine, "cannot open a batch, committing each change: %s",
+                      qPrintable(r.error().toString()));
+            return;
+        }
+        ownBatch = true;
+    }
+    if (!ownBatch)
+        return;  // a caller's batch: it commits, and sends go out at once
+    if (queueFlush && !flushQueued) {
+        flushQueued = true;
+        QMetaObject::invokeMethod(
+                q, [this] { flush(); }, Qt::QueuedConnection);
+    }
+}
+
+void Engine::Private::flush()
+{
+    flushQueued = false;
+    if (ownBatch) {
+        ownBatch = false;
+        if (auto r = store.commitBatch(); !r) {
+            qCCritical(lcEngine, "commit failed, %lld message(s) not sent: %s",
+                       qint64(outbox.size()), qPrintable(r.error().toString()));
+            store.rollbackBatch();
+            outbox.clear();
+            return;
+        }
+    }
+    const QList<Outgoing> pending = std::exchange(outbox, {});
+    for (const Outgoing &o : pending) {
+        if (o.channel)
+            o.channel->send(o.envelope);
+    }
+}
+
+bool Engine::Private::post(Net::Channel *channel, Protocol::Envelope envelope)
+{
+    if (!channel || !channel->isOpen())
+        return false;
+    if (!ownBatch)
+        return channel->send(envelope);
+    outbox.append({channel, std::move(envelope)});
+    return true;
 }
 
 Result<void> Engine::start()
@@ -193,6 +243,7 @@ void Engine::Private::armTimer()
 
 void Engine::processDueFires()
 {
+    d->beginWork(false);
     const qint64 now = d->clock.nowMs();
     const auto due = d->fires.takeDue(now);
     for (const auto &[job, fireMs] : due) {
@@ -211,6 +262,7 @@ void Engine::processDueFires()
     d->armTimer();
     d->processPipelines();
     d->dispatchPending();
+    d->flush();
 }
 
 void Engine::Private::fire(JobId jobId, qint64 fireMs)
@@ -307,6 +359,7 @@ void Engine::Private::audit(const Actor &actor, const QString &action, const QSt
 
 Result<JobRecord> Engine::createJob(const Job &job, const Actor &actor)
 {
+    d->flush();
     auto checked = d->check(job, true);
     if (!checked)
         return checked.error();
@@ -323,6 +376,7 @@ Result<JobRecord> Engine::createJob(const Job &job, const Actor &actor)
 
 Result<JobRecord> Engine::updateJob(const Job &job, const Actor &actor)
 {
+    d->flush();
     const auto it = d->jobs.constFind(job.id);
     if (it == d->jobs.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(job.id.value()));
@@ -344,6 +398,7 @@ Result<JobRecord> Engine::updateJob(const Job &job, const Actor &actor)
 
 Result<void> Engine::deleteJob(JobId id, const Actor &actor)
 {
+    d->flush();
     const auto it = d->jobs.constFind(id);
     if (it == d->jobs.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
@@ -362,6 +417,7 @@ Result<void> Engine::deleteJob(JobId id, const Actor &actor)
 Result<QList<JobRecord>> Engine::applyYaml(const QByteArray &yaml, const QString &fileName,
                                            const Actor &actor)
 {
+    d->flush();
     auto parsed = Config::parsePipeline(yaml, fileName);
     if (!parsed)
         return parsed.error();

@@ -165,6 +165,35 @@ struct Engine::Private
     void setNodeOffline(Internal::NodeLive &node, const QString &reason);
     QList<NodeCandidate> candidates() const;
     qint64 heartbeatDeadlineMs() const;
+
+    // group commit (engine.cpp). Agent messages and timer ticks run inside one Store batch;
+    // what they send that depends on their changes (ack, enrolled, welcome, run.dispatch,
+    // run.stop) waits in the outbox until the batch is committed. Public calls flush first
+    // and commit each change themselves, so their answer is durable when they return.
+    struct Outgoing
+    {
+        QPointer<Net::Channel> channel;
+        Protocol::Envelope envelope;
+    };
+    QList<Outgoing> outbox;
+    bool flushQueued = false;
+    bool ownBatch = false;  // the open batch is the engine's (not a caller's)
+
+    // Opens a batch if none is open; `queueFlush` commits it when the event loop is next idle
+    // (so that every message already read is in it), otherwise the caller flushes.
+    void beginWork(bool queueFlush);
+    // Commits the open batch, then sends the outbox. On a failed commit nothing is sent (the
+    // agents re-send what was not acknowledged).
+    void flush();
+    // Sends now, or after the commit when a batch is open. False when the channel is closed.
+    bool post(Net::Channel *channel, Protocol::Envelope envelope);
+    template<typename Body>
+    bool post(Net::Channel *channel, const Body &body, const QString &re = {})
+    {
+        if (!channel || !channel->isOpen())
+            return false;
+        return post(channel, Protocol::makeEnvelope(body, channel->nextId(), re));
+    }
 };
 
 }  // namespace Orrery::Master

@@ -437,7 +437,7 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
     body.timeoutMs = job.timeoutSecs * 1000;
     body.killGraceMs = options.killGraceMs;
     body.outputLimitBytes = options.outputLimitBytes;
-    if (node.channel->send(body).isEmpty())
+    if (!post(node.channel, body))
         return false;
     run.dispatched = true;
     run.node = node.status.record.name;
@@ -460,7 +460,7 @@ void Engine::Private::sendStop(const ActiveRun &run, const QString &reason)
     body.runId = run.id;
     body.attempt = run.attempt;
     body.reason = reason;
-    node->channel->send(body);
+    post(node->channel, body);
 }
 
 Result<RunRecord> Engine::Private::cancelOrStop(RunId id, const QString &reason)
@@ -523,6 +523,7 @@ void Engine::Private::loseRun(RunId id, const QString &reason)
 
 Result<RunRecord> Engine::runJob(JobId id, const Actor &actor)
 {
+    d->flush();
     auto job = d->jobs.find(id);
     if (job == d->jobs.end())
         return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
@@ -539,6 +540,7 @@ Result<RunRecord> Engine::runJob(JobId id, const Actor &actor)
 
 Result<QList<RunRecord>> Engine::stopJob(JobId id, const Actor &actor)
 {
+    d->flush();
     const auto job = d->jobs.constFind(id);
     if (job == d->jobs.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
@@ -565,6 +567,7 @@ Result<QList<RunRecord>> Engine::stopJob(JobId id, const Actor &actor)
 
 Result<RunRecord> Engine::stopRun(RunId id, const Actor &actor)
 {
+    d->flush();
     auto r = d->cancelOrStop(id, Tr::tr("stopped by %1").arg(actor.name));
     if (!r)
         return r;
