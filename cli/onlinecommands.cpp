@@ -233,6 +233,18 @@ static QString lastRunText(const QJsonValue &value)
     return text;
 }
 
+// depends_on: [{"task", "status"}] as "extract (success), check (failed)".
+static QString dependenciesText(const QJsonValue &value)
+{
+    QStringList parts;
+    for (const QJsonValue &v : value.toArray()) {
+        const QJsonObject d = v.toObject();
+        parts.append(d.isEmpty() ? cellText(v)
+                                 : str(d, u"task"_s) + u" ("_s + str(d, u"status"_s) + u')');
+    }
+    return parts.join(u", "_s);
+}
+
 static int jobShow(const QStringList &args, Io io)
 {
     Session s;
@@ -269,7 +281,7 @@ static int jobShow(const QStringList &args, Io io)
             {u"timeout"_s, timeout > 0 ? formatDuration(timeout) : u"none"_s},
             {u"retries"_s, str(t, u"retries"_s)},
             {u"pipeline"_s, str(t, u"pipeline"_s)},
-            {u"depends on"_s, str(t, u"depends_on"_s)},
+            {u"depends on"_s, dependenciesText(t.value(u"depends_on"_s))},
             {u"working dir"_s, str(t, u"working_directory"_s)},
             {u"labels"_s, str(t, u"labels"_s)},
             {u"env"_s, str(t, u"env"_s)},
