@@ -24,6 +24,8 @@ static const char kUsage[] =
     "  render TEMPLATE     render a job template with --set key=value\n"
     "  preview FILE...     scheduled jobs of the files with their next fire times\n"
     "  pki init DIR        create a private CA and the master's TLS certificate\n"
+    "  pki issue-agent DIR --name NODE\n"
+    "                      issue an agent's client certificate (mutual TLS)\n"
     "\n"
     "Commands that talk to an orrery-master (REST API over HTTPS):\n"
     "  apply FILE...       send pipeline files; the master creates or updates their jobs\n"

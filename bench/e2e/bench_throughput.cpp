@@ -58,12 +58,16 @@ std::optional<Round> runRound(int runs, int parallel, QString *error)
     auto submit = [&](int count) -> bool {
         finished = 0;
         succeeded = 0;
+        QElapsedTimer submitTimer;
+        submitTimer.start();
         for (int i = 0; i < count; ++i) {
             if (auto r = master.engine().runJob(id, {u"bench"_s, {}}); !r) {
                 *error = r.error().toString();
                 return false;
             }
         }
+        std::fprintf(stderr, "submitted %d runs in %lld ms\n", count,
+                     qint64(submitTimer.elapsed()));
         return master.waitUntil([&] { return finished >= count; }, 600000);
     };
     // Warm up: TLS session, page cache, SQLite statement cache.
