@@ -21,11 +21,25 @@ static Q_LOGGING_CATEGORY(lcChannel, "orrery.core.net.channel", QtInfoMsg)
     Q_ASSERT(m_socket);
     m_elapsed.start();
     m_socket->setParent(this);
-    // QWebSocket drops a frame or message over these sizes without buffering it further and
-    // closes the connection with 1009 (too much data).
+    // QWebSocket drops a frame over the limit without buffering it further and closes the
+    // connection with 1009 (too much data). A message split into frames (QWebSocket sends 512
+    // KiB frames) is counted here frame by frame and closed with 1009 and our reason as soon as
+    // it passes the limit; QWebSocket's own message limit (twice ours) is only a backstop, as
+    // its close is followed by confusing errors about the frames still arriving.
     const quint64 maxBytes = quint64(std::max<qsizetype>(1, m_options.limits.maxMessageBytes));
-    m_socket->setMaxAllowedIncomingMessageSize(maxBytes);
+    m_socket->setMaxAllowedIncomingMessageSize(2 * maxBytes);
     m_socket->setMaxAllowedIncomingFrameSize(maxBytes);
+    connect(m_socket, &QWebSocket::textFrameReceived, this,
+            [this, maxBytes](const QString &frame, bool isLastFrame) {
+                m_incomingBytes += quint64(frame.size());
+                if (m_incomingBytes > maxBytes && !m_closedEmitted && m_closeReason.isEmpty()) {
+                    close(QWebSocketProtocol::CloseCodeTooMuchData,
+                          u"too_large: a message over %1 bytes"_s.arg(maxBytes));
+                    return;
+                }
+                if (isLastFrame)
+                    m_incomingBytes = 0;
+            });
 
     m_wasOpen = m_socket->state() == QAbstractSocket::ConnectedState;
     connect(m_socket, &QWebSocket::connected, this, [this] { m_wasOpen = true; });

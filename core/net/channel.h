@@ -101,6 +101,7 @@ private:
     QString m_idPrefix = QStringLiteral("m");
     quint64 m_nextId = 1;
     int m_consecutiveRefusals = 0;
+    quint64 m_incomingBytes = 0;  // of the message being received, frame by frame
     bool m_closedEmitted = false;
     bool m_wasOpen = false;  // the connection came up (a failed dial reports its socket error)
     QString m_closeReason;   // set by close(): the reason we gave

@@ -414,8 +414,11 @@ void Engine::Private::onClosed(Net::Channel *channel, const QString &reason)
     const QString name = it->node;
     const bool authenticated = it->authenticated;
     sessions.erase(it);
-    if (!authenticated)
+    if (!authenticated) {
+        qCInfo(lcAgents, "connection from %s closed before it said hello: %s",
+               qPrintable(channel->peer()), qPrintable(reason));
         return;
+    }
     auto node = nodes.find(name);
     if (node == nodes.end() || node->channel != channel)
         return;
