@@ -150,14 +150,21 @@ static bool isRunId(const QString &text)
 static int applyFiles(const QStringList &args, Io io)
 {
     Session s;
-    s.parser.addPositionalArgument(u"files"_s, u"Pipeline files (YAML)."_s, u"FILE..."_s);
+    s.parser.addPositionalArgument(u"files"_s, u"Pipeline or job template files (YAML)."_s,
+                                   u"FILE..."_s);
+    const QCommandLineOption setOption(
+            u"set"_s, u"A template parameter, name=value (repeatable; for template files)."_s,
+            u"name=value"_s);
+    s.parser.addOption(setOption);
     if (int rc = start(s, args,
-                       u"Send pipeline files to the master, which creates or updates their jobs.\n"
-                       "Prints one line per file; errors as the server reports them. Exit 1 if any "
-                       "file was refused."_s,
+                       u"Send pipeline files to the master, which creates or updates their jobs;\n"
+                       "a job template file is rendered by the master with the --set values and "
+                       "becomes one job.\nPrints one line per file; errors as the server reports "
+                       "them. Exit 1 if any file was refused."_s,
                        1, -1, io);
         rc >= 0)
         return rc;
+    const QStringList sets = s.parser.values(setOption);
     int refused = 0;
     for (const QString &path : s.parser.positionalArguments()) {
         QFile file(path);
@@ -170,6 +177,8 @@ static int applyFiles(const QStringList &args, Io io)
         // The master takes a plain file name: it names the file in errors and gives the
         // pipeline its default name.
         query.addQueryItem(u"file"_s, QFileInfo(path).fileName());
+        for (const QString &set : sets)
+            query.addQueryItem(u"set"_s, QString::fromUtf8(QUrl::toPercentEncoding(set)));
         const ApiClient::Outcome r
                 = s.api().postData(u"/apply"_s, query, file.readAll(), "application/yaml");
         if (!r) {

@@ -2,6 +2,8 @@
 
 #include "engineprivate.h"
 
+#include <config/jobtemplate.h>
+
 #include <config/pipelinefile.h>
 #include <master/scheduling/misfire.h>
 #include <store/store.h>
@@ -489,6 +491,32 @@ Result<QList<JobRecord>> Engine::applyYaml(const QByteArray &yaml, const QString
     for (const JobRecord &r : std::as_const(out))
         emit jobChanged(r.job.id);
     return out;
+}
+
+Result<JobRecord> Engine::applyTemplate(const QByteArray &yaml, const QString &fileName,
+                                       const QMap<QString, QString> &values, const Actor &actor)
+{
+    d->flush();
+    auto parsed = Config::parseTemplate(yaml, fileName);
+    if (!parsed)
+        return parsed.error();
+    auto rendered = Config::renderTemplate(*parsed, values);
+    if (!rendered)
+        return rendered.error();
+    Job job = *rendered;
+    const auto existing = d->jobsByName.constFind(job.name);
+    if (existing == d->jobsByName.cend()) {
+        job.id = JobId();
+        return createJob(job, actor);
+    }
+    const JobEntry &entry = d->jobs[*existing];
+    if (!entry.record.pipeline.isEmpty()) {
+        return makeError(ErrorCode::Conflict, Tr::tr("a task named '%1' belongs to pipeline '%2'")
+                                                      .arg(job.name, entry.record.pipeline))
+                .at(fileName, 0, 0);
+    }
+    job.id = entry.record.job.id;
+    return updateJob(job, actor);
 }
 
 Result<JobRecord> Engine::findJob(const QString &idOrName)

@@ -101,6 +101,11 @@ public:
     // pipeline (pipeline = its name); jobs of the pipeline no longer in the file are deleted.
     Result<QList<JobRecord>> applyYaml(const QByteArray &yaml, const QString &fileName,
                                        const Actor &actor);
+    // A job template file (core/config) rendered with `values` (its parameters' defaults fill
+    // the rest): creates the job, or updates the job of that name if it is not part of a
+    // pipeline. Template and render errors are located in the file.
+    Result<JobRecord> applyTemplate(const QByteArray &yaml, const QString &fileName,
+                                    const QMap<QString, QString> &values, const Actor &actor);
     // Accepts an id (digits) or a name.
     Result<JobRecord> findJob(const QString &idOrName);
     Result<JobStatus> jobStatus(JobId id);

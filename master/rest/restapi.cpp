@@ -2,6 +2,7 @@
 
 #include "jsonviews.h"
 
+#include <config/configfile.h>
 #include <master/engine/engine.h>
 #include <model/clock.h>
 #include <model/duration.h>
@@ -729,6 +730,35 @@ Reply RestApi::Private::apply(const Call &call)
         return errorReply(fieldError(ErrorCode::InvalidValue, u"file"_s,
                                      RestApi::tr("expected a plain file name")));
     }
+    const auto kind = Config::detectFileKind(call.request.body(), fileName);
+    if (!kind)
+        return errorReply(fileError(kind.error()));
+    const QList<QString> sets = call.request.query().allQueryItemValues(u"set"_s, QUrl::FullyDecoded);
+    if (*kind == Config::FileKind::Template) {
+        QMap<QString, QString> values;
+        for (const QString &set : sets) {
+            const qsizetype eq = set.indexOf(u'=');
+            if (eq <= 0)
+                return errorReply(fieldError(ErrorCode::InvalidValue, u"set"_s,
+                                             RestApi::tr("expected name=value, found '%1'").arg(set)));
+            values.insert(set.left(eq), set.mid(eq + 1));
+        }
+        const Result<JobRecord> job
+                = engine->applyTemplate(call.request.body(), fileName, values, call.actor);
+        if (!job)
+            return errorReply(fileError(job.error()));
+        return jsonReply(QJsonObject{
+                {u"kind"_s, u"template"_s},
+                {u"name"_s, job->job.name},
+                {u"tasks"_s, QJsonArray{taskJson(*job, engine->nextFireTime(job->job.id))}}});
+    }
+    if (*kind != Config::FileKind::Pipeline)
+        return errorReply(fieldError(ErrorCode::InvalidValue, u"body"_s,
+                                     RestApi::tr("%1 files are not applied through this endpoint")
+                                             .arg(Config::fileKindName(*kind))));
+    if (!sets.isEmpty())
+        return errorReply(fieldError(ErrorCode::InvalidValue, u"set"_s,
+                                     RestApi::tr("'set' is for template files")));
     const Result<QList<JobRecord>> jobs
             = engine->applyYaml(call.request.body(), fileName, call.actor);
     if (!jobs)

@@ -61,6 +61,7 @@ private slots:
     void outputTruncated();
     void applyPipeline();
     void applyBadYaml();
+    void applyTemplate();
     void tokens();
     void enrolTokens();
     void audit();
@@ -630,6 +631,44 @@ void tst_RestApi::applyBadYaml()
              qPrintable(reply(r)));
     QCOMPARE(m_f->get(u"/api/v1/tasks"_s, m_f->viewerToken).json.value(u"tasks"_s).toArray().size(),
              0);
+}
+
+void tst_RestApi::applyTemplate()
+{
+    const QByteArray yaml = RestFixture::readFile(QStringLiteral(ORRERY_SOURCE_DIR)
+                                                  + u"/examples/database_backup.yaml"_s);
+    QVERIFY(!yaml.isEmpty());
+    // A required parameter is missing: located error, nothing created.
+    HttpReply r = m_f->request("POST", u"/api/v1/apply?file=database_backup.yaml"_s, yaml,
+                               m_f->adminToken, "application/yaml");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), u"missing_parameter"_s);
+    QVERIFY2(r.errorMessage().startsWith(u"database_backup.yaml:"_s), qPrintable(reply(r)));
+
+    const QString path = u"/api/v1/apply?file=database_backup.yaml&set=database_host%3Ddb1&"
+                         "set=backup_path%3D/srv/b%26k"_s;
+    r = m_f->request("POST", path, yaml, m_f->adminToken, "application/yaml");
+    QVERIFY2(r.status == 200, qPrintable(reply(r)));
+    QCOMPARE(r.json.value(u"kind"_s).toString(), u"template"_s);
+    QCOMPARE(r.json.value(u"name"_s).toString(), u"database_backup"_s);
+    const QJsonObject task = m_f->get(u"/api/v1/tasks/database_backup"_s, m_f->viewerToken).json;
+    QCOMPARE(task.value(u"schedule"_s).toString(), u"0 2 * * *"_s);
+    QCOMPARE(task.value(u"timeout"_s).toInteger(), 7200);
+    QCOMPARE(task.value(u"retries"_s).toInteger(), 2);
+    QVERIFY2(task.value(u"command"_s).toString().contains(u"mysqldump -h db1 "_s),
+             qPrintable(task.value(u"command"_s).toString()));
+    QVERIFY(task.value(u"command"_s).toString().contains(u"> /srv/b&k/backup_$(date +%Y%m%d).sql"_s));
+
+    // Applying again updates the same task; a bad --set is refused with its field.
+    r = m_f->request("POST", u"/api/v1/apply?file=t.yaml&set=database_host%3Ddb2"_s, yaml,
+                     m_f->adminToken, "application/yaml");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(m_f->get(u"/api/v1/tasks"_s, m_f->viewerToken).json.value(u"tasks"_s).toArray().size(),
+             1);
+    r = m_f->request("POST", u"/api/v1/apply?file=t.yaml&set=oops"_s, yaml, m_f->adminToken,
+                     "application/yaml");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorField(), u"set"_s);
 }
 
 void tst_RestApi::tokens()
