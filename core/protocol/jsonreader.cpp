@@ -4,16 +4,9 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace Orrery::Protocol::Internal {
+namespace Orrery::Protocol {
 
-static QString rangeText(qint64 min, qint64 max)
-{
-    if (max == std::numeric_limits<qint64>::max())
-        return Tr::tr("at least %1").arg(min);
-    return Tr::tr("between %1 and %2").arg(min).arg(max);
-}
-
-static QString typeName(const QJsonValue &value)
+QString jsonTypeName(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Null:
@@ -33,6 +26,18 @@ static QString typeName(const QJsonValue &value)
     }
     return u"nothing"_s;
 }
+
+}  // namespace Orrery::Protocol
+
+namespace Orrery::Protocol::Internal {
+
+static QString rangeText(qint64 min, qint64 max)
+{
+    if (max == std::numeric_limits<qint64>::max())
+        return Tr::tr("at least %1").arg(min);
+    return Tr::tr("between %1 and %2").arg(min).arg(max);
+}
+
 
 JsonReader::JsonReader(const QJsonObject &object, const QString &path)
     : m_object(object), m_path(path)
@@ -79,7 +84,7 @@ QString JsonReader::string(const QString &key, Text rule, int maxLength)
         return {};
     if (!v.isString()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected a string, found %1").arg(typeName(v)));
+             Tr::tr("expected a string, found %1").arg(jsonTypeName(v)));
         return {};
     }
     const QString s = v.toString();
@@ -108,7 +113,7 @@ bool JsonReader::toInteger(const QJsonValue &v, const QString &key, qint64 min, 
 {
     if (!v.isDouble()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected an integer, found %1").arg(typeName(v)));
+             Tr::tr("expected an integer, found %1").arg(jsonTypeName(v)));
         return false;
     }
     const double d = v.toDouble();
@@ -155,7 +160,7 @@ double JsonReader::number(const QString &key, double min, double max)
         return 0;
     if (!v.isDouble()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected a number, found %1").arg(typeName(v)));
+             Tr::tr("expected a number, found %1").arg(jsonTypeName(v)));
         return 0;
     }
     const double d = v.toDouble();
@@ -174,7 +179,7 @@ bool JsonReader::optionalBoolean(const QString &key, bool fallback)
         return fallback;
     if (!v.isBool()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected true or false, found %1").arg(typeName(v)));
+             Tr::tr("expected true or false, found %1").arg(jsonTypeName(v)));
         return fallback;
     }
     return v.toBool();
@@ -205,7 +210,7 @@ qint64 JsonReader::id(const QString &key)
         return value;
     }
     fail(ErrorCode::WrongType, fieldPath(key),
-         Tr::tr("expected an id (a string of digits), found %1").arg(typeName(v)));
+         Tr::tr("expected an id (a string of digits), found %1").arg(jsonTypeName(v)));
     return 0;
 }
 
@@ -232,7 +237,7 @@ QMap<QString, QString> JsonReader::optionalStringMap(const QString &key)
         return result;
     if (!v.isObject()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected an object of strings, found %1").arg(typeName(v)));
+             Tr::tr("expected an object of strings, found %1").arg(jsonTypeName(v)));
         return result;
     }
     const QJsonObject o = v.toObject();
@@ -243,7 +248,7 @@ QMap<QString, QString> JsonReader::optionalStringMap(const QString &key)
         }
         if (!it.value().isString()) {
             fail(ErrorCode::WrongType, fieldPath(key) + u'.' + it.key(),
-                 Tr::tr("expected a string, found %1").arg(typeName(it.value())));
+                 Tr::tr("expected a string, found %1").arg(jsonTypeName(it.value())));
             return {};
         }
         result.insert(it.key(), it.value().toString());
@@ -275,7 +280,7 @@ QJsonArray JsonReader::array(const QString &key)
         return {};
     if (!v.isArray()) {
         fail(ErrorCode::WrongType, fieldPath(key),
-             Tr::tr("expected an array, found %1").arg(typeName(v)));
+             Tr::tr("expected an array, found %1").arg(jsonTypeName(v)));
         return {};
     }
     return v.toArray();
@@ -286,7 +291,7 @@ QJsonObject JsonReader::arrayObject(const QJsonArray &array, const QString &key,
     const QJsonValue v = array.at(index);
     if (!v.isObject()) {
         fail(ErrorCode::WrongType, fieldPath(key) + u'[' + QString::number(index) + u']',
-             Tr::tr("expected an object, found %1").arg(typeName(v)));
+             Tr::tr("expected an object, found %1").arg(jsonTypeName(v)));
         return {};
     }
     return v.toObject();

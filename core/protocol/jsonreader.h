@@ -13,6 +13,9 @@
 
 namespace Orrery::Protocol {
 
+// "null", "a boolean", "a number", "a string", "an array", "an object" (for error messages).
+QString jsonTypeName(const QJsonValue &value);
+
 struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(Orrery::Protocol)

@@ -1,5 +1,7 @@
 #include "jsonviews.h"
 
+#include <protocol/jsonreader.h>
+
 #include <model/duration.h>
 #include <model/spelling.h>
 
@@ -281,26 +283,6 @@ Result<QJsonObject> parseJsonBody(const QByteArray &body)
 
 namespace {
 
-QString typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return u"null"_s;
-    case QJsonValue::Bool:
-        return u"a boolean"_s;
-    case QJsonValue::Double:
-        return u"a number"_s;
-    case QJsonValue::String:
-        return u"a string"_s;
-    case QJsonValue::Array:
-        return u"an array"_s;
-    case QJsonValue::Object:
-        return u"an object"_s;
-    case QJsonValue::Undefined:
-        break;
-    }
-    return u"nothing"_s;
-}
 
 Error fieldError(ErrorCode code, const QString &field, const QString &message)
 {
@@ -312,7 +294,7 @@ Error fieldError(ErrorCode code, const QString &field, const QString &message)
 Error wrongType(const QString &field, const QString &expected, const QJsonValue &found)
 {
     return fieldError(ErrorCode::WrongType, field,
-                      Tr::tr("expected %1, found %2").arg(expected, typeName(found)));
+                      Tr::tr("expected %1, found %2").arg(expected, Protocol::jsonTypeName(found)));
 }
 
 Result<QString> readString(const QJsonValue &v, const QString &field)
