@@ -63,8 +63,14 @@ constexpr std::array<std::pair<MisfirePolicy, const char16_t *>, 3> kMisfire{{
     {MisfirePolicy::Skip, u"skip"},
     {MisfirePolicy::CatchUp, u"catch_up"},
 }};
+constexpr std::array<std::pair<WindowClosedPolicy, const char16_t *>, 2> kWindowClosed{{
+    {WindowClosedPolicy::Wait, u"wait"},
+    {WindowClosedPolicy::Skip, u"skip"},
+}};
 } // namespace
 
+QString windowClosedPolicyName(WindowClosedPolicy p) { return nameOf(kWindowClosed, p); }
+std::optional<WindowClosedPolicy> windowClosedPolicyFromName(const QString &n) { return valueOf(kWindowClosed, n); }
 QString dependencyStatusName(DependencyStatus s) { return nameOf(kDependencyStatus, s); }
 std::optional<DependencyStatus> dependencyStatusFromName(const QString &n) { return valueOf(kDependencyStatus, n); }
 QString dispatchStrategyName(DispatchStrategy s) { return nameOf(kStrategy, s); }
@@ -88,7 +94,9 @@ bool operator==(const Job &a, const Job &b)
            && a.resources == b.resources && a.labels == b.labels && a.strategy == b.strategy
            && a.resourceKind == b.resourceKind && a.weight == b.weight
            && a.concurrency == b.concurrency && a.misfire == b.misfire
-           && a.misfireLimit == b.misfireLimit && a.enabled == b.enabled;
+           && a.misfireLimit == b.misfireLimit && a.enabled == b.enabled
+           && a.notBeforeMinute == b.notBeforeMinute && a.window == b.window
+           && a.windowClosed == b.windowClosed && a.condition == b.condition;
 }
 
 } // namespace Orrery

@@ -81,6 +81,20 @@ enum class MisfirePolicy { FireOnce, Skip, CatchUp };
 QString misfirePolicyName(MisfirePolicy p); // "fire_once" | "skip" | "catch_up"
 std::optional<MisfirePolicy> misfirePolicyFromName(const QString &name);
 
+// Time dependency "between HH:MM and HH:MM" in the job's zone, as minutes after local
+// midnight; end <= start crosses midnight (22:00-02:00). Evaluated by Cron::timeGate().
+struct DailyWindow
+{
+    int startMinute = 0;
+    int endMinute = 0;
+    friend bool operator==(const DailyWindow &, const DailyWindow &) = default;
+};
+
+// What a run does when its window has closed before it could start.
+enum class WindowClosedPolicy { Wait, Skip };
+QString windowClosedPolicyName(WindowClosedPolicy p); // "wait" | "skip"
+std::optional<WindowClosedPolicy> windowClosedPolicyFromName(const QString &name);
+
 // A job (the seed calls it a task): a command with a schedule and/or dependencies.
 struct Job
 {
@@ -105,6 +119,10 @@ struct Job
     ConcurrencyPolicy concurrency = ConcurrencyPolicy::Forbid;
     MisfirePolicy misfire = MisfirePolicy::FireOnce;
     int misfireLimit = 10;       // bound for catch_up
+    std::optional<int> notBeforeMinute;  // time dependency "not before HH:MM" (local minutes)
+    std::optional<DailyWindow> window;   // time dependency "between HH:MM and HH:MM"
+    WindowClosedPolicy windowClosed = WindowClosedPolicy::Wait;
+    QString condition;           // condition dependency (Dag::Condition syntax), empty = none
     bool enabled = true;
     SourceLocation location;     // where `name` was defined
 

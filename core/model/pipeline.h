@@ -12,6 +12,8 @@ struct Pipeline
     QString description;
     QString schedule;  // pipeline-level schedule; empty = the jobs' own schedules
     QString timeZone;
+    QMap<QString, QString> parameters;  // pipeline parameters and their defaults (${name})
+    QMap<QString, int> lockCapacities;  // ResourceLock::key() -> capacity (absent = 1)
     QList<Job> jobs;
 
     // Index of the job called `name`, or -1.
