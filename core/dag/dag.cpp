@@ -1,5 +1,7 @@
 #include "dag.h"
 
+#include "condition.h"
+
 #include <model/spelling.h>
 
 #include <QCoreApplication>
@@ -380,6 +382,47 @@ QList<Error> validateAll(const Pipeline &pipeline)
         }
     }
 
+    for (int i = 0; i < pipeline.jobs.size(); ++i) {
+        const Job &job = pipeline.jobs.at(i);
+        const int after = int(job.dependencies.size());  // after the job's dependency errors
+        if (job.condition.trimmed().isEmpty())
+            continue;
+        const Result<ConditionExpression> condition = ConditionExpression::parse(job.condition);
+        if (!condition) {
+            const QString message = Tr::tr("condition of job '%1': %2")
+                                            .arg(job.name, condition.error().message);
+            found.push_back({i, after, locatedError(ErrorCode::Syntax, message, job.location)});
+            continue;
+        }
+        for (const QString &variable : condition->variables()) {
+            const QStringList parts = variable.split(u'.');
+            QString message;
+            ErrorCode code = ErrorCode::UnknownParameter;
+            if (parts.size() == 2 && parts.at(0) == u"param"_s) {
+                if (!pipeline.parameters.contains(parts.at(1)))
+                    message = Tr::tr("the condition of job '%1' uses '${%2}', but the pipeline "
+                                     "has no parameter '%3'")
+                                      .arg(job.name, variable, parts.at(1));
+            } else if (parts.size() == 3 && parts.at(0) == u"upstream"_s) {
+                const bool dependsOn = std::any_of(
+                        job.dependencies.cbegin(), job.dependencies.cend(),
+                        [&](const Dependency &d) { return d.job == parts.at(1); });
+                if (!dependsOn) {
+                    code = ErrorCode::UnknownDependency;
+                    message = Tr::tr("the condition of job '%1' uses '${%2}', but '%1' does not "
+                                     "depend on '%3'")
+                                      .arg(job.name, variable, parts.at(1));
+                }
+            } else {
+                message = Tr::tr("the condition of job '%1' uses '${%2}': variables are "
+                                 "param.NAME and upstream.JOB.NAME")
+                                  .arg(job.name, variable);
+            }
+            if (!message.isEmpty())
+                found.push_back({i, after, locatedError(code, message, job.location)});
+        }
+    }
+
     for (const Cycle &cycle : CycleFinder(graph).run(graph)) {
         const Edge &closing = graph.edges[size_t(cycle.back())];
         const Dependency &dep = pipeline.jobs.at(closing.to).dependencies.at(closing.dep);
@@ -484,7 +527,8 @@ QString readinessName(Readiness r)
     return QString();
 }
 
-Readiness readiness(const Job &job, const QHash<QString, RunState> &states)
+Readiness readiness(const Job &job, const QHash<QString, RunState> &states,
+                    const QHash<QString, QString> &variables)
 {
     Readiness result = Readiness::Ready;
     for (const Dependency &dep : job.dependencies) {
@@ -494,10 +538,16 @@ Readiness readiness(const Job &job, const QHash<QString, RunState> &states)
         else if (!satisfies(dep.status, *it))
             return Readiness::Skip; // Skip wins over Blocked
     }
+    if (result == Readiness::Ready) {
+        const Result<bool> holds = evaluateCondition(job, variables);
+        if (!holds || !*holds)
+            return Readiness::Skip;
+    }
     return result;
 }
 
-QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states)
+QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states,
+                           const QHash<QString, QString> &variables)
 {
     const Graph graph(pipeline);
     QHash<QString, RunState> current = states;
@@ -506,7 +556,7 @@ QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunSta
         const Job &job = pipeline.jobs.at(i);
         if (states.contains(job.name))
             continue;
-        if (readiness(job, current) == Readiness::Skip) {
+        if (readiness(job, current, variables) == Readiness::Skip) {
             skipped.append(job.name);
             current.insert(job.name, RunState::Skipped);
         }
@@ -514,13 +564,14 @@ QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunSta
     return skipped;
 }
 
-QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states)
+QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states,
+                      const QHash<QString, QString> &variables)
 {
     const Graph graph(pipeline);
     QStringList ready;
     for (int i : kahnOrder(graph, true)) {
         const Job &job = pipeline.jobs.at(i);
-        if (!states.contains(job.name) && readiness(job, states) == Readiness::Ready)
+        if (!states.contains(job.name) && readiness(job, states, variables) == Readiness::Ready)
             ready.append(job.name);
     }
     return ready;

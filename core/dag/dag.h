@@ -32,6 +32,12 @@ namespace Orrery::Dag {
 //                      only when they share no edge with the cycles reported before, so each
 //                      Cycle error needs its own fix. Self and unknown dependencies are not
 //                      part of the cycle search. Linear in jobs + edges per reported cycle.
+//   Syntax             at the job, for a `condition` that does not parse (condition.h).
+//   UnknownParameter   at the job, for a condition using ${param.X} without pipeline
+//                      parameter X, or a variable that is neither param.* nor upstream.*.*.
+//   UnknownDependency  at the job, for a condition using ${upstream.X.*} when the job does
+//                      not depend on X.
+//                      Condition errors come after the job's dependency errors.
 QList<Error> validateAll(const Pipeline &pipeline);
 
 // The cycles that validateAll() reports, in the same order, as job names from the job defined
@@ -73,23 +79,32 @@ QString readinessName(Readiness r); // "blocked" | "ready" | "skip"
 //   failed   -> failed, timed_out, lost
 //   finished -> any final state (success, failed, timed_out, cancelled, lost, skipped)
 // A final upstream state that does not satisfy the dependency makes the job Skip.
+// Condition dependency: when every order dependency is satisfied and the job has a
+// `condition` (condition.h), the condition decides: true -> Ready, false -> Skip; a condition
+// that cannot be evaluated (syntax, unknown variable, wrong type) is Skip as well
+// (evaluateCondition() gives the error for the run's reason). `variables` are
+// conditionVariables() of the pipeline run.
 // Skip wins over Blocked: as soon as one dependency can never be satisfied the job is Skip,
 // even while other upstream jobs are still waiting or running (like Airflow's all_success).
 // Cancelled and skipped upstreams satisfy only `finished`. A job without dependencies is Ready.
-Readiness readiness(const Job &job, const QHash<QString, RunState> &states);
+Readiness readiness(const Job &job, const QHash<QString, RunState> &states,
+                    const QHash<QString, QString> &variables = {});
 
 // Given the states of a pipeline run so far, the jobs (in topological order) that are now
 // Skip, including those skipped only because an upstream job is skipped by this very call
 // (skips propagate). Jobs that already have a state are not returned.
 // A job behind a propagated skip through a `finished` dependency is not Skip (skipped
 // satisfies finished); it becomes Ready once the caller records the returned jobs as skipped.
-QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states);
+// Conditions are evaluated with `variables` as in readiness().
+QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states,
+                           const QHash<QString, QString> &variables = {});
 
 // The jobs that are Ready now and have no state yet, in topological order.
 // Uses `states` as given: call propagateSkips() first and record its jobs as skipped.
 // Topological order in propagateSkips()/readyJobs() is topologicalOrder()'s; on a pipeline
 // that is not a DAG, jobs on or behind a cycle come last in file order, and only the first job
 // of a duplicated name counts.
-QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states);
+QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states,
+                      const QHash<QString, QString> &variables = {});
 
 } // namespace Orrery::Dag
