@@ -380,6 +380,238 @@ Result<AckBody> AckBody::fromJson(const QJsonObject &body)
     return finish(r, b);
 }
 
+// ---- client messages ------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxTopics = 100;
+constexpr int kMaxTopicLength = 64;
+
+// An array of topics; every entry a valid topic. At least one unless `allowEmpty`.
+QStringList readTopics(JsonReader &r, bool allowEmpty)
+{
+    const QJsonArray array = r.array(u"topics"_s);
+    if (r.hasError())
+        return {};
+    if ((array.isEmpty() && !allowEmpty) || array.size() > kMaxTopics) {
+        r.fail(ErrorCode::InvalidValue, r.fieldPath(u"topics"_s),
+               Tr::tr("expected 1 to %1 topics").arg(kMaxTopics));
+        return {};
+    }
+    QStringList topics;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString field = r.fieldPath(u"topics"_s) + u'[' + QString::number(i) + u']';
+        const QJsonValue v = array.at(i);
+        if (!v.isString()) {
+            r.fail(ErrorCode::WrongType, field,
+                   Tr::tr("expected a string, found %1").arg(jsonTypeName(v)));
+            return {};
+        }
+        if (!isValidTopic(v.toString())) {
+            r.fail(ErrorCode::InvalidValue, field,
+                   Tr::tr("unknown topic '%1' (expected runs, nodes, jobs or output:<run id>)")
+                           .arg(v.toString().left(kMaxTopicLength)));
+            return {};
+        }
+        topics.append(v.toString());
+    }
+    return topics;
+}
+
+// An optional JSON value of the given kinds; absent or null = null.
+QJsonValue readAnyValue(JsonReader &r, const QJsonObject &body, const QString &key,
+                        bool allowString)
+{
+    const QJsonValue v = body.value(key);
+    if (v.isUndefined() || v.isNull())
+        return QJsonValue();
+    if (v.isObject() || v.isArray() || (allowString && v.isString()))
+        return v;
+    r.fail(ErrorCode::WrongType, r.fieldPath(key),
+           allowString ? Tr::tr("expected an object, an array or a string, found %1")
+                                 .arg(jsonTypeName(v))
+                       : Tr::tr("expected an object or an array, found %1").arg(jsonTypeName(v)));
+    return QJsonValue();
+}
+
+}  // namespace
+
+bool isValidTopic(const QString &topic)
+{
+    if (topic == u"runs"_s || topic == u"nodes"_s || topic == u"jobs"_s)
+        return true;
+    if (!topic.startsWith(u"output:"_s) || topic.size() > kMaxTopicLength)
+        return false;
+    const QString id = topic.mid(7);
+    const RunId run = RunId::fromString(id);
+    return run.isValid() && run.toString() == id;
+}
+
+QString AuthBody::type()
+{
+    return u"auth"_s;
+}
+
+QJsonObject AuthBody::toJson() const
+{
+    return {{u"token"_s, token}};
+}
+
+Result<AuthBody> AuthBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    AuthBody b;
+    b.token = r.string(u"token"_s, JsonReader::Text::NonEmpty, 1024);
+    return finish(r, b);
+}
+
+QString RequestBody::type()
+{
+    return u"request"_s;
+}
+
+QJsonObject RequestBody::toJson() const
+{
+    QJsonObject o{{u"method"_s, method}, {u"path"_s, path}};
+    if (!query.isEmpty())
+        o.insert(u"query"_s, query);
+    if (!body.isUndefined() && !body.isNull())
+        o.insert(u"body"_s, body);
+    return o;
+}
+
+Result<RequestBody> RequestBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    RequestBody b;
+    b.method = r.string(u"method"_s, JsonReader::Text::NonEmpty, 16);
+    b.path = r.string(u"path"_s, JsonReader::Text::NonEmpty, 4096);
+    if (!r.hasError() && !b.path.startsWith(u'/'))
+        r.fail(ErrorCode::InvalidValue, r.fieldPath(u"path"_s), Tr::tr("must start with '/'"));
+    b.query = r.optionalString(u"query"_s, {}, 8192);
+    b.body = readAnyValue(r, body, u"body"_s, true);
+    return finish(r, b);
+}
+
+QString SubscribeBody::type()
+{
+    return u"subscribe"_s;
+}
+
+QJsonObject SubscribeBody::toJson() const
+{
+    return {{u"topics"_s, QJsonArray::fromStringList(topics)}};
+}
+
+Result<SubscribeBody> SubscribeBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    SubscribeBody b;
+    b.topics = readTopics(r, false);
+    return finish(r, b);
+}
+
+QString UnsubscribeBody::type()
+{
+    return u"unsubscribe"_s;
+}
+
+QJsonObject UnsubscribeBody::toJson() const
+{
+    return {{u"topics"_s, QJsonArray::fromStringList(topics)}};
+}
+
+Result<UnsubscribeBody> UnsubscribeBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    UnsubscribeBody b;
+    b.topics = readTopics(r, false);
+    return finish(r, b);
+}
+
+QString AuthenticatedBody::type()
+{
+    return u"authenticated"_s;
+}
+
+QJsonObject AuthenticatedBody::toJson() const
+{
+    return {{u"user"_s, user}, {u"role"_s, role}, {u"server_version"_s, serverVersion}};
+}
+
+Result<AuthenticatedBody> AuthenticatedBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    AuthenticatedBody b;
+    b.user = r.string(u"user"_s, JsonReader::Text::NonEmpty, 255);
+    b.role = r.string(u"role"_s, JsonReader::Text::NonEmpty, 32);
+    b.serverVersion = r.string(u"server_version"_s, JsonReader::Text::Any, 64);
+    return finish(r, b);
+}
+
+QString ResponseBody::type()
+{
+    return u"response"_s;
+}
+
+QJsonObject ResponseBody::toJson() const
+{
+    return {{u"status"_s, status}, {u"body"_s, body.isUndefined() ? QJsonValue() : body}};
+}
+
+Result<ResponseBody> ResponseBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    ResponseBody b;
+    b.status = int(r.integer(u"status"_s, 100, 599));
+    b.body = readAnyValue(r, body, u"body"_s, false);
+    return finish(r, b);
+}
+
+QString SubscribedBody::type()
+{
+    return u"subscribed"_s;
+}
+
+QJsonObject SubscribedBody::toJson() const
+{
+    return {{u"topics"_s, QJsonArray::fromStringList(topics)}};
+}
+
+Result<SubscribedBody> SubscribedBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    SubscribedBody b;
+    b.topics = readTopics(r, true);
+    return finish(r, b);
+}
+
+QString EventBody::type()
+{
+    return u"event"_s;
+}
+
+QJsonObject EventBody::toJson() const
+{
+    return {{u"topic"_s, topic}, {u"kind"_s, kind}, {u"data"_s, data}};
+}
+
+Result<EventBody> EventBody::fromJson(const QJsonObject &body)
+{
+    JsonReader r(body, kBody);
+    EventBody b;
+    b.topic = r.string(u"topic"_s, JsonReader::Text::NonEmpty, kMaxTopicLength);
+    b.kind = r.string(u"kind"_s, JsonReader::Text::NonEmpty, 64);
+    const QJsonValue data = body.value(u"data"_s);
+    if (!r.hasError() && !data.isObject())
+        r.fail(data.isUndefined() ? ErrorCode::MissingField : ErrorCode::WrongType,
+               r.fieldPath(u"data"_s),
+               data.isUndefined() ? Tr::tr("the field is required")
+                                  : Tr::tr("expected an object, found %1").arg(jsonTypeName(data)));
+    b.data = data.toObject();
+    return finish(r, b);
+}
+
 // ---- error ----------------------------------------------------------------------------------
 
 QString ErrorBody::type()
@@ -460,10 +692,13 @@ TypeEntry entry()
 const QList<TypeEntry> &typesV1()
 {
     static const QList<TypeEntry> types{
-            entry<EnrolBody>(),      entry<HelloBody>(),     entry<HeartbeatBody>(),
-            entry<RunStartedBody>(), entry<RunOutputBody>(), entry<RunResultBody>(),
-            entry<EnrolledBody>(),   entry<WelcomeBody>(),   entry<RunDispatchBody>(),
-            entry<RunStopBody>(),    entry<AckBody>(),       entry<ErrorBody>()};
+            entry<EnrolBody>(),       entry<HelloBody>(),         entry<HeartbeatBody>(),
+            entry<RunStartedBody>(),  entry<RunOutputBody>(),     entry<RunResultBody>(),
+            entry<EnrolledBody>(),    entry<WelcomeBody>(),       entry<RunDispatchBody>(),
+            entry<RunStopBody>(),     entry<AckBody>(),           entry<ErrorBody>(),
+            entry<AuthBody>(),        entry<RequestBody>(),       entry<SubscribeBody>(),
+            entry<UnsubscribeBody>(), entry<AuthenticatedBody>(), entry<ResponseBody>(),
+            entry<SubscribedBody>(),  entry<EventBody>()};
     return types;
 }
 

@@ -9,14 +9,17 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
-// The bodies of the agent <-> master messages (docs/protocol.md). Each has type(), toJson()
-// and fromJson(); fromJson() names a bad field by its path ("body.exit_code") in Error::file.
+// The bodies of the agent <-> master and client <-> master messages (docs/protocol.md). Each has
+// type(), toJson() and fromJson(); fromJson() names a bad field by its path ("body.exit_code") in
+// Error::file.
 
 namespace Orrery::Protocol {
 
@@ -191,6 +194,114 @@ struct AckBody
     QJsonObject toJson() const;
     static Result<AckBody> fromJson(const QJsonObject &body);
     friend bool operator==(const AckBody &, const AckBody &) = default;
+};
+
+// ---- client -> master (GUI, tools: docs/protocol.md "Clients") -----------------------------
+
+// The first message of a client: an API token (the same tokens as the REST API). Answered by
+// `authenticated`, or by `error` and a close.
+struct AuthBody
+{
+    static QString type();
+    QString token;
+
+    QJsonObject toJson() const;
+    static Result<AuthBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const AuthBody &, const AuthBody &) = default;
+};
+
+// A REST API call carried over the connection; answered by `response` (re = its id).
+struct RequestBody
+{
+    static QString type();
+    QString method;  // "GET", "POST", "PUT", "DELETE"
+    QString path;    // percent-encoded, from "/": "/api/v1/tasks/backup/status"
+    QString query;   // percent-encoded, without '?': "limit=5&task=backup"; "" = none
+    // The request body: an object or array is sent as JSON text, a string as it is (the YAML
+    // of /api/v1/apply); null = no body.
+    QJsonValue body;
+
+    QJsonObject toJson() const;
+    static Result<RequestBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const RequestBody &, const RequestBody &) = default;
+};
+
+// "runs", "nodes", "jobs" or "output:<run id>".
+bool isValidTopic(const QString &topic);
+
+// Adds topics to the connection's subscriptions; answered by `subscribed`.
+struct SubscribeBody
+{
+    static QString type();
+    QStringList topics;  // at least one
+
+    QJsonObject toJson() const;
+    static Result<SubscribeBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const SubscribeBody &, const SubscribeBody &) = default;
+};
+
+// Removes topics (unknown ones are ignored); answered by `subscribed`.
+struct UnsubscribeBody
+{
+    static QString type();
+    QStringList topics;
+
+    QJsonObject toJson() const;
+    static Result<UnsubscribeBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const UnsubscribeBody &, const UnsubscribeBody &) = default;
+};
+
+// ---- master -> client -----------------------------------------------------------------------
+
+struct AuthenticatedBody
+{
+    static QString type();
+    QString user;  // the token's name: the actor of the audit log
+    QString role;  // "admin", "operator", "viewer"
+    QString serverVersion;
+
+    QJsonObject toJson() const;
+    static Result<AuthenticatedBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const AuthenticatedBody &, const AuthenticatedBody &) = default;
+};
+
+// The REST API's answer to a `request`: its HTTP status and JSON body (null for 204).
+struct ResponseBody
+{
+    static QString type();
+    int status = 200;
+    QJsonValue body;
+
+    QJsonObject toJson() const;
+    static Result<ResponseBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const ResponseBody &, const ResponseBody &) = default;
+};
+
+// The connection's subscriptions after a `subscribe` or `unsubscribe`, sorted.
+struct SubscribedBody
+{
+    static QString type();
+    QStringList topics;
+
+    QJsonObject toJson() const;
+    static Result<SubscribedBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const SubscribedBody &, const SubscribedBody &) = default;
+};
+
+// Something changed on the master. kind per topic: "runs": run.changed (data = the run as
+// GET /api/v1/runs/{run} without events); "nodes": node.changed (a node of GET /api/v1/nodes);
+// "jobs": job.changed (a task of GET /api/v1/tasks) and job.removed ({"id"}); "output:<run>":
+// output (a chunk of GET /api/v1/runs/{run}/output, without its index).
+struct EventBody
+{
+    static QString type();
+    QString topic;
+    QString kind;
+    QJsonObject data;
+
+    QJsonObject toJson() const;
+    static Result<EventBody> fromJson(const QJsonObject &body);
+    friend bool operator==(const EventBody &, const EventBody &) = default;
 };
 
 // ---- both directions ------------------------------------------------------------------------

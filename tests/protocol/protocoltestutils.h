@@ -49,6 +49,14 @@ ORRERY_BODY_TOSTRING(RunDispatchBody)
 ORRERY_BODY_TOSTRING(RunStopBody)
 ORRERY_BODY_TOSTRING(AckBody)
 ORRERY_BODY_TOSTRING(ErrorBody)
+ORRERY_BODY_TOSTRING(AuthBody)
+ORRERY_BODY_TOSTRING(RequestBody)
+ORRERY_BODY_TOSTRING(SubscribeBody)
+ORRERY_BODY_TOSTRING(UnsubscribeBody)
+ORRERY_BODY_TOSTRING(AuthenticatedBody)
+ORRERY_BODY_TOSTRING(ResponseBody)
+ORRERY_BODY_TOSTRING(SubscribedBody)
+ORRERY_BODY_TOSTRING(EventBody)
 #undef ORRERY_BODY_TOSTRING
 
 }  // namespace Protocol
@@ -61,7 +69,11 @@ using AnyBody = std::variant<Orrery::Protocol::EnrolBody, Orrery::Protocol::Hell
                              Orrery::Protocol::RunOutputBody, Orrery::Protocol::RunResultBody,
                              Orrery::Protocol::EnrolledBody, Orrery::Protocol::WelcomeBody,
                              Orrery::Protocol::RunDispatchBody, Orrery::Protocol::RunStopBody,
-                             Orrery::Protocol::AckBody, Orrery::Protocol::ErrorBody>;
+                             Orrery::Protocol::AckBody, Orrery::Protocol::ErrorBody,
+                             Orrery::Protocol::AuthBody, Orrery::Protocol::RequestBody,
+                             Orrery::Protocol::SubscribeBody, Orrery::Protocol::UnsubscribeBody,
+                             Orrery::Protocol::AuthenticatedBody, Orrery::Protocol::ResponseBody,
+                             Orrery::Protocol::SubscribedBody, Orrery::Protocol::EventBody>;
 
 // For QVERIFY2, which evaluates its message even when the check passes.
 template<typename T>

@@ -78,7 +78,53 @@ QList<Sample> samples()
     dispatch.killGraceMs = 10000;
     dispatch.outputLimitBytes = 10485760;
 
+    RequestBody create;
+    create.method = u"POST"_s;
+    create.path = u"/api/v1/tasks"_s;
+    create.body = QJsonObject{{u"name"_s, u"daily_report"_s},
+                              {u"schedule"_s, u"0 2 * * *"_s},
+                              {u"command"_s, u"python3 report.py"_s},
+                              {u"timeout"_s, 3600}};
+    RequestBody listRuns;
+    listRuns.method = u"GET"_s;
+    listRuns.path = u"/api/v1/runs"_s;
+    listRuns.query = u"limit=5&state=running"_s;
+    RequestBody apply;
+    apply.method = u"POST"_s;
+    apply.path = u"/api/v1/apply"_s;
+    apply.query = u"file=etl.yaml"_s;
+    apply.body = u"pipeline: etl\njobs: []\n"_s;
+
     return {
+            {"auth", "auth.json", u"c1"_s, {}, AuthBody{u"orr_8f3Kq2"_s}},
+            {"authenticated", "authenticated.json", u"m1"_s, u"c1"_s,
+             AuthenticatedBody{u"ci-admin"_s, u"admin"_s, u"0.4.0"_s}},
+            {"request", "request.json", u"c2"_s, {}, create},
+            {"request-query", "request-query.json", u"c3"_s, {}, listRuns},
+            {"request-yaml", "request-yaml.json", u"c4"_s, {}, apply},
+            {"response", "response.json", u"m2"_s, u"c2"_s,
+             ResponseBody{202, QJsonObject{{u"run"_s, QJsonObject{{u"id"_s, u"42"_s},
+                                                                  {u"state"_s, u"waiting"_s}}}}}},
+            {"response-no-content", "response-no-content.json", u"m3"_s, u"c5"_s,
+             ResponseBody{204, QJsonValue()}},
+            {"subscribe",
+             "subscribe.json",
+             u"c6"_s,
+             {},
+             SubscribeBody{{u"runs"_s, u"output:9007199254740993"_s}}},
+            {"unsubscribe",
+             "unsubscribe.json",
+             u"c7"_s,
+             {},
+             UnsubscribeBody{{u"output:9007199254740993"_s}}},
+            {"subscribed", "subscribed.json", u"m4"_s, u"c6"_s,
+             SubscribedBody{{u"nodes"_s, u"runs"_s}}},
+            {"event",
+             "event.json",
+             u"m5"_s,
+             {},
+             EventBody{u"runs"_s, u"run.changed"_s,
+                       QJsonObject{{u"id"_s, u"42"_s}, {u"state"_s, u"running"_s}}}},
             {"enrol",
              "enrol.json",
              u"a1"_s,
@@ -152,6 +198,8 @@ private slots:
     void compatibleVariants();
     void wrongBodyType();
     void errorBody();
+    void clientBodyErrors_data();
+    void clientBodyErrors();
 };
 
 void tst_Messages::everyTypeHasASample()
@@ -161,7 +209,7 @@ void tst_Messages::everyTypeHasASample()
         covered.append(envelopeOf(s).type);
     for (const QString &type : messageTypes(1))
         QVERIFY2(covered.contains(type), qPrintable(type));
-    QCOMPARE(messageTypes(1).size(), 12);
+    QCOMPARE(messageTypes(1).size(), 20);
 }
 
 void tst_Messages::roundTrip_data()
@@ -288,6 +336,49 @@ void tst_Messages::errorBody()
     for (int i = int(ErrorCode::None); i <= int(ErrorCode::Storage); ++i)
         QCOMPARE(errorCodeFromName(errorCodeName(ErrorCode(i))), std::optional(ErrorCode(i)));
     QCOMPARE(errorCodeFromName(u"Syntax"_s), std::nullopt);
+}
+
+// Client messages that decode() must refuse, with the field at fault.
+void tst_Messages::clientBodyErrors_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("auth-empty-token")
+            << QByteArray(R"({"v":1,"type":"auth","id":"c1","body":{"token":""}})")
+            << ErrorCode::InvalidValue << u"body.token"_s;
+    QTest::newRow("request-relative-path") << QByteArray(
+            R"({"v":1,"type":"request","id":"c1","body":{"method":"GET","path":"api/v1/tasks"}})")
+                                           << ErrorCode::InvalidValue << u"body.path"_s;
+    QTest::newRow("request-number-body") << QByteArray(
+            R"({"v":1,"type":"request","id":"c1","body":{"method":"POST","path":"/api/v1/tasks","body":5}})")
+                                         << ErrorCode::WrongType << u"body.body"_s;
+    QTest::newRow("subscribe-unknown-topic") << QByteArray(
+            R"({"v":1,"type":"subscribe","id":"c1","body":{"topics":["runs","logs"]}})")
+                                             << ErrorCode::InvalidValue << u"body.topics[1]"_s;
+    QTest::newRow("subscribe-bad-run-id")
+            << QByteArray(R"({"v":1,"type":"subscribe","id":"c1","body":{"topics":["output:x1"]}})")
+            << ErrorCode::InvalidValue << u"body.topics[0]"_s;
+    QTest::newRow("subscribe-none")
+            << QByteArray(R"({"v":1,"type":"subscribe","id":"c1","body":{"topics":[]}})")
+            << ErrorCode::InvalidValue << u"body.topics"_s;
+    QTest::newRow("response-status-out-of-range") << QByteArray(
+            R"({"v":1,"type":"response","id":"m1","re":"c1","body":{"status":42,"body":null}})")
+                                                  << ErrorCode::InvalidValue << u"body.status"_s;
+    QTest::newRow("event-without-data") << QByteArray(
+            R"({"v":1,"type":"event","id":"m1","body":{"topic":"runs","kind":"run.changed"}})")
+                                        << ErrorCode::MissingField << u"body.data"_s;
+}
+
+void tst_Messages::clientBodyErrors()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(ErrorCode, code);
+    QFETCH(QString, field);
+    const Result<Envelope> decoded = decode(frame);
+    QVERIFY(!decoded.has_value());
+    QCOMPARE(decoded.error().code, code);
+    QCOMPARE(decoded.error().file, field);
 }
 
 QTEST_APPLESS_MAIN(tst_Messages)
