@@ -2,6 +2,7 @@
 
 #include "jobyaml.h"
 #include "readers.h"
+#include "substitution.h"
 #include "yamlreader.h"
 #include "yamlwriter.h"
 
@@ -48,56 +49,6 @@ const TemplateParameter *JobTemplate::parameter(const QString &parameterName) co
 namespace Internal {
 
 namespace {
-
-const QRegularExpression &identifier()
-{
-    static const QRegularExpression re(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
-    return re;
-}
-
-struct Placeholder
-{
-    QString name;
-    qsizetype offset = 0;  // of the `$` in the text
-};
-
-// Replaces ${name} (name an identifier) by lookup(name), or keeps it when lookup gives
-// nothing; `$${` is written `${`. Every other `$` is left alone (shell syntax).
-QString substitute(const QString &text,
-                   const std::function<std::optional<QString>(const QString &)> &lookup,
-                   QList<Placeholder> *found)
-{
-    QString out;
-    out.reserve(text.size());
-    qsizetype i = 0;
-    while (i < text.size()) {
-        if (text.at(i) != u'$') {
-            out += text.at(i++);
-            continue;
-        }
-        if (QStringView(text).mid(i, 3) == u"$${") {
-            out += u"${"_s;
-            i += 3;
-            continue;
-        }
-        if (QStringView(text).mid(i, 2) == u"${") {
-            const qsizetype close = text.indexOf(u'}', i + 2);
-            if (close > 0) {
-                const QString name = text.mid(i + 2, close - i - 2);
-                if (identifier().match(name).hasMatch()) {
-                    if (found)
-                        found->append(Placeholder{name, i});
-                    const std::optional<QString> value = lookup ? lookup(name) : std::nullopt;
-                    out += value ? *value : text.mid(i, close - i + 1);
-                    i = close + 1;
-                    continue;
-                }
-            }
-        }
-        out += text.at(i++);
-    }
-    return out;
-}
 
 // Where the placeholder is in the file: the n-th occurrence of its text from the scalar on.
 SourceLocation placeholderLocation(const Reader &reader, const YAML::Node &node,

@@ -1,6 +1,10 @@
 #include "jobyaml.h"
 
+#include "substitution.h"
+
 #include <cron/cronexpression.h>
+#include <cron/timewindow.h>
+#include <dag/condition.h>
 #include <model/duration.h>
 
 #include <QRegularExpression>
@@ -19,10 +23,11 @@ const QStringList &jobKeys()
             u"env"_s,           u"run_as"_s,          u"timeout"_s,
             u"retries"_s,       u"retry_times"_s,     u"retry_delay"_s,
             u"retry_backoff"_s, u"retry_max_delay"_s, u"priority"_s,
-            u"dependencies"_s,  u"resources"_s,       u"labels"_s,
-            u"strategy"_s,      u"resource_kind"_s,   u"weight"_s,
-            u"concurrency"_s,   u"misfire"_s,         u"misfire_limit"_s,
-            u"enabled"_s,
+            u"dependencies"_s,  u"not_before"_s,      u"window"_s,
+            u"window_closed"_s, u"condition"_s,       u"resources"_s,
+            u"labels"_s,        u"strategy"_s,        u"resource_kind"_s,
+            u"weight"_s,        u"concurrency"_s,     u"misfire"_s,
+            u"misfire_limit"_s, u"enabled"_s,
     };
     return keys;
 }
@@ -61,9 +66,7 @@ void checkSchedule(Reader &reader, const Reader::Entry &entry, const QString &cr
                   substituted ? entry.valueLocation : reader.locationInside(entry.value, e.column));
 }
 
-// A map of free-form string keys to string values (env, labels).
-static QMap<QString, QString> readStringMap(Reader &reader, const Reader::Entry &entry,
-                                            bool envNames)
+QMap<QString, QString> readStringMap(Reader &reader, const Reader::Entry &entry, MapKeys keys)
 {
     QMap<QString, QString> result;
     if (entry.value.IsNull())
@@ -72,15 +75,20 @@ static QMap<QString, QString> readStringMap(Reader &reader, const Reader::Entry 
             = reader.mapEntries(entry.value, entry.valueLocation, u'\'' + entry.key + u'\'', {});
     if (!entries)
         return result;
-    static const QRegularExpression envName(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
     for (const Reader::Entry &e : *entries) {
         const ScalarText key = reader.text(e.keyNode);
         if (!key.deferred) {
-            if (key.text.isEmpty() || (envNames && !envName.match(key.text).hasMatch())) {
+            const bool named = keys != MapKeys::Labels;
+            if (key.text.isEmpty() || (named && !identifier().match(key.text).hasMatch())) {
                 reader.report(ErrorCode::InvalidValue,
-                              envNames ? Tr::tr("'%1' is not a valid environment variable name")
-                                                 .arg(key.text)
-                                       : Tr::tr("a label name must not be empty"),
+                              keys == MapKeys::EnvironmentNames
+                                      ? Tr::tr("'%1' is not a valid environment variable name")
+                                                .arg(key.text)
+                              : keys == MapKeys::ParameterNames
+                                      ? Tr::tr("'%1' is not a valid parameter name (letters, "
+                                               "digits and '_', not starting with a digit)")
+                                                .arg(key.text)
+                                      : Tr::tr("a label name must not be empty"),
                               e.keyLocation);
                 continue;
             }
@@ -97,6 +105,17 @@ static QMap<QString, QString> readStringMap(Reader &reader, const Reader::Entry 
             result.insert(key.text, *value);
     }
     return result;
+}
+
+// Reports an error found inside a scalar's text (1-based column) at its place in the file.
+static void reportInside(Reader &reader, const Reader::Entry &entry, Error error,
+                         const QString &prefix)
+{
+    error.message = prefix + error.message;
+    const bool substituted = reader.text(entry.value).substituted;
+    reader.report(error, substituted || error.column <= 0
+                                 ? entry.valueLocation
+                                 : reader.locationInside(entry.value, error.column));
 }
 
 static QList<Dependency> readDependencies(Reader &reader, const Reader::Entry &entry)
@@ -227,7 +246,7 @@ std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceL
         } else if (k == u"working_directory"_s) {
             job.workingDirectory = reader.string(e, true, true).value_or(QString());
         } else if (k == u"env"_s) {
-            job.environment = readStringMap(reader, e, true);
+            job.environment = readStringMap(reader, e, MapKeys::EnvironmentNames);
         } else if (k == u"run_as"_s) {
             job.runAs = reader.string(e, true, true).value_or(QString()).trimmed();
         } else if (k == u"timeout"_s) {
@@ -253,10 +272,40 @@ std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceL
                 job.priority = *priorityFromName(*w);
         } else if (k == u"dependencies"_s) {
             job.dependencies = readDependencies(reader, e);
+        } else if (k == u"not_before"_s) {
+            const auto text = reader.string(e, false, true);
+            if (text) {
+                const Result<int> t = Cron::parseTimeOfDay(*text);
+                if (t)
+                    job.notBeforeMinute = *t;
+                else
+                    reportInside(reader, e, t.error(), u"not_before: "_s);
+            }
+        } else if (k == u"window"_s) {
+            const auto text = reader.string(e, false, true);
+            if (text) {
+                const Result<DailyWindow> w = Cron::parseDailyWindow(*text);
+                if (w)
+                    job.window = *w;
+                else
+                    reportInside(reader, e, w.error(), u"window: "_s);
+            }
+        } else if (k == u"window_closed"_s) {
+            if (const auto w = reader.word(e, {u"wait"_s, u"skip"_s}))
+                job.windowClosed = *windowClosedPolicyFromName(*w);
+        } else if (k == u"condition"_s) {
+            const auto text = reader.string(e, false, true);
+            if (text) {
+                const Result<Dag::ConditionExpression> c = Dag::ConditionExpression::parse(*text);
+                if (c)
+                    job.condition = text->trimmed();
+                else
+                    reportInside(reader, e, c.error(), u"condition: "_s);
+            }
         } else if (k == u"resources"_s) {
             job.resources = readResources(reader, e);
         } else if (k == u"labels"_s) {
-            job.labels = readStringMap(reader, e, false);
+            job.labels = readStringMap(reader, e, MapKeys::Labels);
         } else if (k == u"strategy"_s) {
             if (const auto w = reader.word(e, strategyWords()))
                 job.strategy = *dispatchStrategyFromName(*w);
@@ -340,6 +389,14 @@ void writeJobFields(YamlWriter &w, const Job &job, int indent)
                 w.raw(indent + 4, u"status"_s, dependencyStatusName(d.status));
         }
     }
+    if (job.notBeforeMinute)
+        w.quoted(indent, u"not_before"_s, Cron::timeOfDayText(*job.notBeforeMinute));
+    if (job.window)
+        w.quoted(indent, u"window"_s, Cron::dailyWindowText(*job.window));
+    if (job.windowClosed != defaults.windowClosed)
+        w.raw(indent, u"window_closed"_s, windowClosedPolicyName(job.windowClosed));
+    if (!job.condition.isEmpty())
+        w.string(indent, u"condition"_s, job.condition);
     if (!job.resources.isEmpty()) {
         w.open(indent, u"resources"_s);
         for (const ResourceLock &r : job.resources) {

@@ -28,6 +28,11 @@ struct JobContext
 std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceLocation &where,
                            const JobContext &context);
 
+// A map of free-form string keys to string values: labels (any non-empty key), environment
+// variables and parameters (keys must be identifiers).
+enum class MapKeys { Labels, EnvironmentNames, ParameterNames };
+QMap<QString, QString> readStringMap(Reader &reader, const Reader::Entry &entry, MapKeys keys);
+
 // Checks a cron text in a zone, reporting errors located inside the scalar.
 void checkSchedule(Reader &reader, const Reader::Entry &entry, const QString &cron,
                    const QString &timeZone);

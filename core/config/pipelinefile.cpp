@@ -2,6 +2,7 @@
 
 #include "jobyaml.h"
 #include "readers.h"
+#include "substitution.h"
 #include "yamlreader.h"
 #include "yamlwriter.h"
 
@@ -26,12 +27,39 @@ Result<QByteArray> readFileBytes(const QString &path)
     return file.readAll();
 }
 
+// `locks:` - capacities by lock kind and name, in the form the jobs name them:
+//   locks:
+//     database_lock:
+//       primary_db: 2
+static QMap<QString, int> readLockCapacities(Reader &reader, const Reader::Entry &entry)
+{
+    QMap<QString, int> capacities;
+    if (entry.value.IsNull())
+        return capacities;
+    const auto kinds = reader.mapEntries(entry.value, entry.valueLocation, u"'locks'"_s, {});
+    if (!kinds)
+        return capacities;
+    for (const Reader::Entry &kind : *kinds) {
+        const auto names = reader.mapEntries(
+                kind.value, kind.valueLocation,
+                Tr::tr("the locks of kind '%1' (name: capacity)").arg(kind.key), {});
+        if (!names)
+            continue;
+        for (const Reader::Entry &name : *names) {
+            if (const auto capacity = reader.integer(name, 1, 1000000))
+                capacities.insert(ResourceLock{kind.key, name.key, {}}.key(), int(*capacity));
+        }
+    }
+    return capacities;
+}
+
 std::optional<Pipeline> readPipeline(Reader &reader)
 {
     const YAML::Node &root = reader.document().root();
-    const auto entries = reader.mapEntries(
-            root, SourceLocation{1, 1}, Tr::tr("a pipeline file"),
-            {u"name"_s, u"description"_s, u"schedule"_s, u"timezone"_s, u"pipeline"_s});
+    const auto entries
+            = reader.mapEntries(root, SourceLocation{1, 1}, Tr::tr("a pipeline file"),
+                                {u"name"_s, u"description"_s, u"schedule"_s, u"timezone"_s,
+                                 u"parameters"_s, u"locks"_s, u"pipeline"_s});
     if (!entries)
         return std::nullopt;
 
@@ -53,6 +81,10 @@ std::optional<Pipeline> readPipeline(Reader &reader)
             pipeline.timeZone = reader.string(e, false, true).value_or(QString()).trimmed();
             if (!pipeline.timeZone.isEmpty())
                 zoneOk = checkTimeZone(reader, e, pipeline.timeZone);
+        } else if (e.key == u"parameters"_s) {
+            pipeline.parameters = readStringMap(reader, e, MapKeys::ParameterNames);
+        } else if (e.key == u"locks"_s) {
+            pipeline.lockCapacities = readLockCapacities(reader, e);
         } else if (e.key == u"pipeline"_s) {
             jobsEntry = &e;
         }
@@ -75,8 +107,12 @@ std::optional<Pipeline> readPipeline(Reader &reader)
             pipeline.jobs.append(std::move(*job));
     }
 
-    for (const Error &e : Dag::validateAll(pipeline))
+    for (const Error &e : Dag::validateAll(pipeline)) {
+        // readJob() has reported every condition that does not parse, inside its text.
+        if (e.code == ErrorCode::Syntax)
+            continue;
         reader.report(e, SourceLocation{e.line, e.column});
+    }
     return pipeline;
 }
 
@@ -112,6 +148,24 @@ QByteArray writePipeline(const Pipeline &pipeline)
         w.quoted(0, u"schedule"_s, pipeline.schedule);
     if (!pipeline.timeZone.isEmpty())
         w.string(0, u"timezone"_s, pipeline.timeZone);
+    if (!pipeline.parameters.isEmpty()) {
+        w.open(0, u"parameters"_s);
+        for (auto it = pipeline.parameters.cbegin(); it != pipeline.parameters.cend(); ++it)
+            w.string(2, it.key(), it.value());
+    }
+    if (!pipeline.lockCapacities.isEmpty()) {
+        w.open(0, u"locks"_s);
+        QString kind;
+        for (auto it = pipeline.lockCapacities.cbegin(); it != pipeline.lockCapacities.cend();
+             ++it) {
+            const qsizetype colon = it.key().indexOf(u':');
+            if (it.key().left(colon) != kind) {
+                kind = it.key().left(colon);
+                w.open(2, kind);
+            }
+            w.raw(4, it.key().mid(colon + 1), QString::number(it.value()));
+        }
+    }
     if (pipeline.jobs.isEmpty()) {
         w.raw(0, u"pipeline"_s, u"[]"_s);
     } else {
@@ -122,6 +176,26 @@ QByteArray writePipeline(const Pipeline &pipeline)
         }
     }
     return w.data();
+}
+
+QString substituteParameters(const QString &text, const QMap<QString, QString> &values)
+{
+    return substitute(
+            text,
+            [&values](const QString &name) -> std::optional<QString> {
+                const auto it = values.constFind(name);
+                return it == values.cend() ? std::nullopt : std::optional<QString>(*it);
+            },
+            nullptr);
+}
+
+Job applyParameters(Job job, const QMap<QString, QString> &values)
+{
+    job.command = substituteParameters(job.command, values);
+    job.workingDirectory = substituteParameters(job.workingDirectory, values);
+    for (auto it = job.environment.begin(); it != job.environment.end(); ++it)
+        *it = substituteParameters(*it, values);
+    return job;
 }
 
 Result<void> savePipeline(const Pipeline &pipeline, const QString &path)

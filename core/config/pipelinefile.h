@@ -25,6 +25,16 @@ Result<Pipeline> loadPipeline(const QString &path);
 // parsePipeline(writePipeline(p)) == p for every valid pipeline.
 QByteArray writePipeline(const Pipeline &pipeline);
 
+// Pipeline parameters: ${name} in `text` replaced by values[name]; a name without a value
+// stays as written (so shell's ${HOME} is left alone) and `$${x}` is written `${x}` - the
+// substitution of job templates. The values of a run are the pipeline's `parameters` (the
+// defaults) overridden by those given when the run is started.
+QString substituteParameters(const QString &text, const QMap<QString, QString> &values);
+// The job with substituteParameters() applied to its command, working directory and
+// environment values. For pipelines that declare `parameters` only: elsewhere `$${` stays as
+// written.
+Job applyParameters(Job job, const QMap<QString, QString> &values);
+
 // writePipeline() to `path` through QSaveFile (the old file stays intact on failure).
 Result<void> savePipeline(const Pipeline &pipeline, const QString &path);
 
