@@ -119,12 +119,7 @@ QStringList pathSegments(const QString &encodedPath)
     return out;
 }
 
-struct Reply
-{
-    int status = 200;
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
-};
+using Reply = ApiResponse;
 
 Reply jsonReply(const QJsonObject &object, int status = 200)
 {
@@ -174,7 +169,7 @@ struct RestApi::Private
     // What a handler gets: the request, the path's placeholder values in order, and who asks.
     struct Call
     {
-        const QHttpServerRequest &request;
+        const ApiRequest &request;
         QStringList args;
         ApiTokenInfo token;
         Actor actor;
@@ -183,7 +178,7 @@ struct RestApi::Private
 
     struct Route
     {
-        QHttpServerRequest::Method method;
+        QString method;
         QString path;
         QStringList segments;
         Access access;
@@ -192,11 +187,10 @@ struct RestApi::Private
 
     Private(Engine &engine, const RestApiOptions &options);
 
-    void addRoute(QHttpServerRequest::Method method, const QString &path, Access access,
-                  Handler handler);
+    void addRoute(const QString &method, const QString &path, Access access, Handler handler);
     void serve(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    Reply dispatch(const QHttpServerRequest &request);
-    Result<ApiTokenInfo> authenticate(const QHttpServerRequest &request);
+    Reply dispatch(const ApiRequest &request);
+    Result<ApiTokenInfo> authenticate(const ApiRequest &request);
     QDateTime now() const { return options.clock ? options.clock->now() : systemClock.now(); }
     Store &store() { return engine->store(); }
     NodeNames nodeNames() const;
@@ -240,41 +234,48 @@ struct RestApi::Private
 
 RestApi::Private::Private(Engine &e, const RestApiOptions &o) : engine(&e), options(o)
 {
-    using M = QHttpServerRequest::Method;
+    const QString get = u"GET"_s, post = u"POST"_s, put = u"PUT"_s, del = u"DELETE"_s;
     // In the order of docs/rest-api.md.
-    addRoute(M::Post, u"/api/v1/tasks"_s, Access::Admin, &Private::createTask);
-    addRoute(M::Get, u"/api/v1/tasks"_s, Access::Viewer, &Private::listTasks);
-    addRoute(M::Get, u"/api/v1/tasks/{task}"_s, Access::Viewer, &Private::getTask);
-    addRoute(M::Put, u"/api/v1/tasks/{task}"_s, Access::Admin, &Private::updateTask);
-    addRoute(M::Delete, u"/api/v1/tasks/{task}"_s, Access::Admin, &Private::deleteTask);
-    addRoute(M::Get, u"/api/v1/tasks/{task}/status"_s, Access::Viewer, &Private::taskStatus);
-    addRoute(M::Post, u"/api/v1/tasks/{task}/execute"_s, Access::Operator, &Private::executeTask);
-    addRoute(M::Post, u"/api/v1/tasks/{task}/stop"_s, Access::Operator, &Private::stopTask);
-    addRoute(M::Get, u"/api/v1/tasks/{task}/runs"_s, Access::Viewer, &Private::taskRuns);
-    addRoute(M::Get, u"/api/v1/runs"_s, Access::Viewer, &Private::listRuns);
-    addRoute(M::Get, u"/api/v1/runs/{run}"_s, Access::Viewer, &Private::getRun);
-    addRoute(M::Get, u"/api/v1/runs/{run}/output"_s, Access::Viewer, &Private::runOutput);
-    addRoute(M::Post, u"/api/v1/runs/{run}/stop"_s, Access::Operator, &Private::stopRun);
-    addRoute(M::Get, u"/api/v1/nodes"_s, Access::Viewer, &Private::listNodes);
-    addRoute(M::Post, u"/api/v1/apply"_s, Access::Admin, &Private::apply);
-    addRoute(M::Post, u"/api/v1/tokens"_s, Access::Admin, &Private::createToken);
-    addRoute(M::Get, u"/api/v1/tokens"_s, Access::Admin, &Private::listTokens);
-    addRoute(M::Delete, u"/api/v1/tokens/{id}"_s, Access::Admin, &Private::revokeToken);
-    addRoute(M::Post, u"/api/v1/enrol-tokens"_s, Access::Admin, &Private::createEnrolToken);
-    addRoute(M::Get, u"/api/v1/audit"_s, Access::Admin, &Private::listAudit);
-    addRoute(M::Get, u"/api/v1/health"_s, Access::Public, &Private::health);
-    addRoute(M::Get, u"/api/v1/openapi.json"_s, Access::Public, &Private::openApi);
+    addRoute(post, u"/api/v1/tasks"_s, Access::Admin, &Private::createTask);
+    addRoute(get, u"/api/v1/tasks"_s, Access::Viewer, &Private::listTasks);
+    addRoute(get, u"/api/v1/tasks/{task}"_s, Access::Viewer, &Private::getTask);
+    addRoute(put, u"/api/v1/tasks/{task}"_s, Access::Admin, &Private::updateTask);
+    addRoute(del, u"/api/v1/tasks/{task}"_s, Access::Admin, &Private::deleteTask);
+    addRoute(get, u"/api/v1/tasks/{task}/status"_s, Access::Viewer, &Private::taskStatus);
+    addRoute(post, u"/api/v1/tasks/{task}/execute"_s, Access::Operator, &Private::executeTask);
+    addRoute(post, u"/api/v1/tasks/{task}/stop"_s, Access::Operator, &Private::stopTask);
+    addRoute(get, u"/api/v1/tasks/{task}/runs"_s, Access::Viewer, &Private::taskRuns);
+    addRoute(get, u"/api/v1/runs"_s, Access::Viewer, &Private::listRuns);
+    addRoute(get, u"/api/v1/runs/{run}"_s, Access::Viewer, &Private::getRun);
+    addRoute(get, u"/api/v1/runs/{run}/output"_s, Access::Viewer, &Private::runOutput);
+    addRoute(post, u"/api/v1/runs/{run}/stop"_s, Access::Operator, &Private::stopRun);
+    addRoute(get, u"/api/v1/nodes"_s, Access::Viewer, &Private::listNodes);
+    addRoute(post, u"/api/v1/apply"_s, Access::Admin, &Private::apply);
+    addRoute(post, u"/api/v1/tokens"_s, Access::Admin, &Private::createToken);
+    addRoute(get, u"/api/v1/tokens"_s, Access::Admin, &Private::listTokens);
+    addRoute(del, u"/api/v1/tokens/{id}"_s, Access::Admin, &Private::revokeToken);
+    addRoute(post, u"/api/v1/enrol-tokens"_s, Access::Admin, &Private::createEnrolToken);
+    addRoute(get, u"/api/v1/audit"_s, Access::Admin, &Private::listAudit);
+    addRoute(get, u"/api/v1/health"_s, Access::Public, &Private::health);
+    addRoute(get, u"/api/v1/openapi.json"_s, Access::Public, &Private::openApi);
 }
 
-void RestApi::Private::addRoute(QHttpServerRequest::Method method, const QString &path,
-                                Access access, Handler handler)
+void RestApi::Private::addRoute(const QString &method, const QString &path, Access access,
+                                Handler handler)
 {
     routes.append(Route{method, path, pathSegments(path), access, handler});
 }
 
 void RestApi::Private::serve(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
-    const Reply reply = dispatch(request);
+    ApiRequest call;
+    call.method = methodName(request.method());
+    call.path = request.url().path(QUrl::FullyEncoded);
+    call.query = request.query();
+    call.body = request.body();
+    call.authorization = request.value(QByteArrayLiteral("Authorization"));
+    call.source = request.remoteAddress().toString();
+    const Reply reply = dispatch(call);
     if (reply.status >= 500) {
         qCWarning(lcRest).noquote() << methodName(request.method()) << request.url().path() << "->"
                                     << reply.status << reply.body;
@@ -296,9 +297,10 @@ void RestApi::Private::serve(const QHttpServerRequest &request, QHttpServerRespo
 // so every request comes here (the missing handler) and is routed by our own table: 404 for
 // an unknown path, 405 with Allow for a known path and another method, then the token, the
 // role and the body size, then the handler.
-Reply RestApi::Private::dispatch(const QHttpServerRequest &request)
+Reply RestApi::Private::dispatch(const ApiRequest &request)
 {
-    const QStringList segments = pathSegments(request.url().path(QUrl::FullyEncoded));
+    const QStringList segments = pathSegments(request.path);
+    const QString shownPath = QUrl::fromPercentEncoding(request.path.toUtf8());
     const Route *route = nullptr;
     QStringList args;
     QStringList allowed;
@@ -318,35 +320,33 @@ Reply RestApi::Private::dispatch(const QHttpServerRequest &request)
         }
         if (!match)
             continue;
-        if (candidate.method == request.method()) {
+        if (candidate.method == request.method) {
             route = &candidate;
             args = values;
             break;
         }
-        allowed.append(methodName(candidate.method));
+        allowed.append(candidate.method);
     }
     if (!route) {
         if (allowed.isEmpty()) {
-            return errorReply(
-                    makeError(ErrorCode::NotFound,
-                              RestApi::tr("no such route: %1 %2")
-                                      .arg(methodName(request.method()), request.url().path())));
+            return errorReply(makeError(
+                    ErrorCode::NotFound,
+                    RestApi::tr("no such route: %1 %2").arg(request.method.left(16), shownPath)));
         }
         Reply reply = jsonReply(
-                QJsonObject{
-                        {u"error"_s,
-                         QJsonObject{{u"code"_s, u"method_not_allowed"_s},
-                                     {u"message"_s,
-                                      RestApi::tr("%1 is not allowed on %2 (allowed: %3)")
-                                              .arg(methodName(request.method()),
-                                                   request.url().path(), allowed.join(u", "_s))}}}},
+                QJsonObject{{u"error"_s,
+                             QJsonObject{{u"code"_s, u"method_not_allowed"_s},
+                                         {u"message"_s,
+                                          RestApi::tr("%1 is not allowed on %2 (allowed: %3)")
+                                                  .arg(request.method.left(16), shownPath,
+                                                       allowed.join(u", "_s))}}}},
                 405);
         reply.headers.append(qMakePair(QByteArray("Allow"), allowed.join(u", "_s).toLatin1()));
         return reply;
     }
 
     Call call{request, args, {}, {}};
-    call.actor.source = request.remoteAddress().toString();
+    call.actor.source = request.source;
     if (route->access != Access::Public) {
         const Result<ApiTokenInfo> token = authenticate(request);
         if (!token)
@@ -360,10 +360,10 @@ Reply RestApi::Private::dispatch(const QHttpServerRequest &request)
         call.token = *token;
         call.actor.name = token->name;
     }
-    if (request.body().size() > options.maxBodyBytes) {
+    if (request.body.size() > options.maxBodyBytes) {
         return errorReply(
                 makeError(ErrorCode::TooLarge, RestApi::tr("the body is %1 bytes; the limit is %2")
-                                                       .arg(request.body().size())
+                                                       .arg(request.body.size())
                                                        .arg(options.maxBodyBytes)));
     }
     if (!engine) {
@@ -372,9 +372,9 @@ Reply RestApi::Private::dispatch(const QHttpServerRequest &request)
     return (this->*(route->handler))(call);
 }
 
-Result<ApiTokenInfo> RestApi::Private::authenticate(const QHttpServerRequest &request)
+Result<ApiTokenInfo> RestApi::Private::authenticate(const ApiRequest &request)
 {
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
+    const QByteArray header = request.authorization.trimmed();
     static const QByteArray scheme = QByteArrayLiteral("bearer ");
     if (header.isEmpty()) {
         return makeError(ErrorCode::Unauthorized,
@@ -432,10 +432,10 @@ Result<RunId> RestApi::Private::runId(const QString &text)
 }
 
 // A query parameter that must be an integer in [min, max]; absent = fallback.
-static Result<int> queryInteger(const QHttpServerRequest &request, const QString &key, int fallback,
+static Result<int> queryInteger(const ApiRequest &request, const QString &key, int fallback,
                                 int min, int max)
 {
-    const QUrlQuery query = request.query();
+    const QUrlQuery &query = request.query;
     if (!query.hasQueryItem(key))
         return fallback;
     const QString text = query.queryItemValue(key, QUrl::FullyDecoded);
@@ -466,7 +466,7 @@ Reply RestApi::Private::openApi(const Call &)
 
 Reply RestApi::Private::createTask(const Call &call)
 {
-    const Result<QJsonObject> body = parseJsonBody(call.request.body());
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
     if (!body)
         return errorReply(body.error());
     const Result<Job> job = taskFromJson(*body, Job(), TaskBodyMode::Create);
@@ -504,7 +504,7 @@ Reply RestApi::Private::updateTask(const Call &call)
     const Result<JobRecord> record = findTask(call.args.at(0));
     if (!record)
         return errorReply(record.error());
-    const Result<QJsonObject> body = parseJsonBody(call.request.body());
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
     if (!body)
         return errorReply(body.error());
     const Result<Job> job = taskFromJson(*body, record->job, TaskBodyMode::Update);
@@ -587,7 +587,7 @@ Reply RestApi::Private::listRuns(const Call &call)
     const Result<int> limit = queryInteger(call.request, u"limit"_s, kDefaultLimit, 1, kMaxLimit);
     if (!limit)
         return errorReply(limit.error());
-    const QUrlQuery query = call.request.query();
+    const QUrlQuery &query = call.request.query;
     const QString taskText = query.queryItemValue(u"task"_s, QUrl::FullyDecoded);
     const QString stateText = query.queryItemValue(u"state"_s, QUrl::FullyDecoded);
     std::optional<RunState> state;
@@ -723,28 +723,29 @@ Reply RestApi::Private::listNodes(const Call &)
 
 Reply RestApi::Private::apply(const Call &call)
 {
-    QString fileName = call.request.query().queryItemValue(u"file"_s, QUrl::FullyDecoded);
+    QString fileName = call.request.query.queryItemValue(u"file"_s, QUrl::FullyDecoded);
     if (fileName.isEmpty())
         fileName = u"pipeline.yaml"_s;
     if (fileName.size() > 255 || fileName.contains(u'/') || fileName.contains(QChar(0))) {
         return errorReply(fieldError(ErrorCode::InvalidValue, u"file"_s,
                                      RestApi::tr("expected a plain file name")));
     }
-    const auto kind = Config::detectFileKind(call.request.body(), fileName);
+    const auto kind = Config::detectFileKind(call.request.body, fileName);
     if (!kind)
         return errorReply(fileError(kind.error()));
-    const QList<QString> sets = call.request.query().allQueryItemValues(u"set"_s, QUrl::FullyDecoded);
+    const QList<QString> sets = call.request.query.allQueryItemValues(u"set"_s, QUrl::FullyDecoded);
     if (*kind == Config::FileKind::Template) {
         QMap<QString, QString> values;
         for (const QString &set : sets) {
             const qsizetype eq = set.indexOf(u'=');
             if (eq <= 0)
-                return errorReply(fieldError(ErrorCode::InvalidValue, u"set"_s,
-                                             RestApi::tr("expected name=value, found '%1'").arg(set)));
+                return errorReply(
+                        fieldError(ErrorCode::InvalidValue, u"set"_s,
+                                   RestApi::tr("expected name=value, found '%1'").arg(set)));
             values.insert(set.left(eq), set.mid(eq + 1));
         }
         const Result<JobRecord> job
-                = engine->applyTemplate(call.request.body(), fileName, values, call.actor);
+                = engine->applyTemplate(call.request.body, fileName, values, call.actor);
         if (!job)
             return errorReply(fileError(job.error()));
         return jsonReply(QJsonObject{
@@ -760,7 +761,7 @@ Reply RestApi::Private::apply(const Call &call)
         return errorReply(fieldError(ErrorCode::InvalidValue, u"set"_s,
                                      RestApi::tr("'set' is for template files")));
     const Result<QList<JobRecord>> jobs
-            = engine->applyYaml(call.request.body(), fileName, call.actor);
+            = engine->applyYaml(call.request.body, fileName, call.actor);
     if (!jobs)
         return errorReply(fileError(jobs.error()));
     QString pipeline;
@@ -776,7 +777,7 @@ Reply RestApi::Private::apply(const Call &call)
 
 Reply RestApi::Private::createToken(const Call &call)
 {
-    const Result<QJsonObject> body = parseJsonBody(call.request.body());
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
     if (!body)
         return errorReply(body.error());
     for (auto it = body->begin(); it != body->end(); ++it) {
@@ -877,7 +878,7 @@ Reply RestApi::Private::revokeToken(const Call &call)
 
 Reply RestApi::Private::createEnrolToken(const Call &call)
 {
-    const Result<QJsonObject> body = parseJsonBody(call.request.body());
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
     if (!body)
         return errorReply(body.error());
     for (auto it = body->begin(); it != body->end(); ++it) {
@@ -989,6 +990,11 @@ Result<quint16> RestApi::listen(const QHostAddress &address, quint16 port,
     return server->serverPort();
 }
 
+ApiResponse RestApi::handle(const ApiRequest &request)
+{
+    return d->dispatch(request);
+}
+
 quint16 RestApi::port() const
 {
     return d->tcp ? d->tcp->serverPort() : 0;
@@ -998,7 +1004,7 @@ QList<RestRoute> RestApi::routes() const
 {
     QList<RestRoute> out;
     for (const Private::Route &route : std::as_const(d->routes))
-        out.append(RestRoute{methodName(route.method), route.path, accessName(route.access)});
+        out.append(RestRoute{route.method, route.path, accessName(route.access)});
     return out;
 }
 

@@ -6,8 +6,10 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QPair>
 #include <QSslConfiguration>
 #include <QString>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -40,6 +42,30 @@ struct RestRoute
     QString role;    // least role that may call it: "viewer", "operator", "admin"; "" = public
 };
 
+// One call of the API, whatever carried it (HTTPS, or a `request` message of a client session
+// on the master's wss:// port): RestApi::handle() routes it, authenticates it, checks the
+// route's role and runs the route's handler.
+struct ApiRequest
+{
+    QString method;   // "GET", "POST", "PUT", "DELETE", ...
+    QString path;     // percent-encoded path: "/api/v1/tasks/a%20b"
+    QUrlQuery query;  // "limit=5&task=backup"
+    QByteArray body;  // JSON text, or YAML for /api/v1/apply; may be empty
+    // The credentials as an HTTP Authorization header value ("Bearer <token>"); empty = none.
+    // Checked against the store on every call, so a revoked token stops working at once.
+    QByteArray authorization;
+    QString source;  // the client's address, for the audit log ("127.0.0.1")
+};
+
+// The answer: an HTTP status and its body (JSON; empty for 204), plus headers an HTTP
+// answer carries (WWW-Authenticate, Allow).
+struct ApiResponse
+{
+    int status = 200;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+};
+
 // The REST API of docs/rest-api.md on Qt HttpServer, HTTPS only. Every request is
 // authenticated with a Bearer API token (Store::verifyApiToken) and checked against the role
 // its route needs; job and run changes go through the Engine, which audits them with the
@@ -63,6 +89,10 @@ public:
     Result<quint16> listen(const QHostAddress &address, quint16 port, const QSslConfiguration &tls);
     // The listening port, 0 before listen().
     quint16 port() const;
+
+    // Answers one call: the single implementation of every route, used by the HTTPS server
+    // and by the master's WebSocket client sessions.
+    ApiResponse handle(const ApiRequest &request);
 
     // Every route the server answers, in the order of docs/rest-api.md.
     QList<RestRoute> routes() const;
