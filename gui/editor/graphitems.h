@@ -118,6 +118,8 @@ private:
     Highlight m_highlight = Highlight::None;
     QPainterPath m_path;
     QPolygonF m_arrow;
+    QPointF m_start;
+    QPointF m_end;
     QPointF m_labelPos;
     QRectF m_bounds;
 };

@@ -106,9 +106,9 @@ QHash<QString, QPointF> layoutAll(const Pipeline &pipeline, LayoutDirection dire
     agattr(g, AGRAPH, gv("ranksep"), gv(rankInches.constData()));
     // Fewer crossing-minimisation passes: large pipelines lay out several times faster, and
     // the result is still ranked and readable.
-    agattr(g, AGRAPH, gv("mclimit"), gv("0.3"));
-    agattr(g, AGRAPH, gv("nslimit"), gv("4"));
-    agattr(g, AGRAPH, gv("nslimit1"), gv("4"));
+    agattr(g, AGRAPH, gv("mclimit"), gv("0.1"));
+    agattr(g, AGRAPH, gv("nslimit"), gv("1"));
+    agattr(g, AGRAPH, gv("nslimit1"), gv("1"));
     agattr(g, AGNODE, gv("shape"), gv("box"));
     agattr(g, AGNODE, gv("fixedsize"), gv("true"));
     agattr(g, AGNODE, gv("label"), gv(""));

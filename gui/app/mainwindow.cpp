@@ -1,0 +1,408 @@
+#include "mainwindow.h"
+
+#include <config/pipelinefile.h>
+#include <editor/graphscene.h>
+#include <editor/graphview.h>
+#include <editor/jobinspector.h>
+#include <editor/pipelinedocument.h>
+#include <editor/yamlview.h>
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPainter>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QSvgGenerator>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QUndoView>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Orrery::Gui {
+
+using namespace Orrery::Editor;
+
+namespace {
+QIcon icon(const QString &name)
+{
+    return QIcon(u":/icons/%1.svg"_s.arg(name));
+}
+}  // namespace
+
+MainWindow::MainWindow(QSettings *settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_document(new PipelineDocument(this))
+    , m_scene(new GraphScene(m_document, this))
+    , m_view(new GraphView(m_scene))
+    , m_tabs(new QTabWidget(this))
+{
+    setWindowIcon(icon(u"orrery"_s));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_view, icon(u"layout-lr"_s), tr("Pipeline editor"));
+    setCentralWidget(m_tabs);
+
+    createDocks();
+    createActions();
+
+    m_zoomLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+    connect(m_view, &GraphView::zoomChanged, this, [this](double factor) {
+        m_zoomLabel->setText(tr("Zoom %1%").arg(qRound(factor * 100)));
+    });
+    m_zoomLabel->setText(tr("Zoom %1%").arg(100));
+    connect(m_scene, &GraphScene::statusMessage, this, [this](const QString &message) {
+        if (message.isEmpty())
+            statusBar()->clearMessage();
+        else
+            statusBar()->showMessage(message);
+    });
+    connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &PipelineDocument::fileNameChanged, this, &MainWindow::updateTitle);
+
+    const auto direction = m_settings->value(u"editor/direction"_s).toString() == u"tb"_s
+                                   ? LayoutDirection::TopToBottom
+                                   : LayoutDirection::LeftToRight;
+    setDirection(direction);
+    restoreGeometry(m_settings->value(u"window/geometry"_s).toByteArray());
+    restoreState(m_settings->value(u"window/state"_s).toByteArray());
+    if (!m_settings->contains(u"window/geometry"_s))
+        resize(1280, 800);
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_inspector = new JobInspector(m_document);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_inspector);
+    scroll->setWidgetResizable(true);
+    auto *inspectorDock = new QDockWidget(tr("Inspector"), this);
+    inspectorDock->setObjectName(u"inspectorDock"_s);
+    inspectorDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+    connect(m_scene, &GraphScene::currentJobChanged, m_inspector, &JobInspector::setJob);
+
+    m_yaml = new YamlView(m_document);
+    auto *yamlDock = new QDockWidget(tr("YAML"), this);
+    yamlDock->setObjectName(u"yamlDock"_s);
+    yamlDock->setWidget(m_yaml);
+    addDockWidget(Qt::RightDockWidgetArea, yamlDock);
+    connect(m_yaml, &YamlView::jobInError, m_scene, &GraphScene::setErrorJob);
+
+    m_undoView = new QUndoView(m_document->undoStack());
+    m_undoView->setEmptyLabel(tr("<opened>"));
+    auto *undoDock = new QDockWidget(tr("Undo history"), this);
+    undoDock->setObjectName(u"undoDock"_s);
+    undoDock->setWidget(m_undoView);
+    addDockWidget(Qt::LeftDockWidgetArea, undoDock);
+
+    m_miniMap = new MiniMapView(m_view);
+    auto *miniDock = new QDockWidget(tr("Overview"), this);
+    miniDock->setObjectName(u"overviewDock"_s);
+    miniDock->setWidget(m_miniMap);
+    addDockWidget(Qt::LeftDockWidgetArea, miniDock);
+
+    tabifyDockWidget(inspectorDock, yamlDock);
+    inspectorDock->raise();
+}
+
+void MainWindow::createActions()
+{
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(u"mainToolBar"_s);
+
+    // File
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newAction = file->addAction(icon(u"document-new"_s), tr("&New pipeline"), this,
+                                         &MainWindow::newPipeline);
+    newAction->setShortcut(QKeySequence::New);
+    QAction *openAction = file->addAction(icon(u"document-open"_s), tr("&Open YAML…"), this,
+                                          &MainWindow::openPipeline);
+    openAction->setShortcut(QKeySequence::Open);
+    QAction *saveAction
+            = file->addAction(icon(u"document-save"_s), tr("&Save YAML"), this, &MainWindow::save);
+    saveAction->setShortcut(QKeySequence::Save);
+    QAction *saveAsAction = file->addAction(tr("Save YAML &as…"), this, &MainWindow::saveAs);
+    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    file->addAction(tr("&Export image…"), this, &MainWindow::exportImage);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    tools->addAction(newAction);
+    tools->addAction(openAction);
+    tools->addAction(saveAction);
+    tools->addSeparator();
+
+    // Edit
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setIcon(icon(u"edit-undo"_s));
+    undo->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
+    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setIcon(icon(u"edit-redo"_s));
+    redo->setShortcuts(
+            {QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction *addJob = edit->addAction(icon(u"job-add"_s), tr("&Add job"), this, [this] {
+        m_scene->addJob(m_view->mapToScene(m_view->viewport()->rect().center())
+                        - QPointF(kJobBoxSize.width(), kJobBoxSize.height()) / 2);
+    });
+    addJob->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    auto graphAction = [this](QAction *a) {
+        // Only when the graph has the focus: the YAML text and the inspector keep their own.
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(a);
+        return a;
+    };
+    QAction *cut = edit->addAction(icon(u"edit-cut"_s), tr("Cu&t"), this, [this] {
+        if (QMimeData *copied = m_scene->copySelection()) {
+            QApplication::clipboard()->setMimeData(copied);
+            m_scene->deleteSelection();
+        }
+    });
+    cut->setShortcut(QKeySequence::Cut);
+    graphAction(cut);
+    QAction *copy = edit->addAction(icon(u"edit-copy"_s), tr("&Copy"), this, [this] {
+        if (QMimeData *copied = m_scene->copySelection())
+            QApplication::clipboard()->setMimeData(copied);
+    });
+    copy->setShortcut(QKeySequence::Copy);
+    graphAction(copy);
+    QAction *paste = edit->addAction(icon(u"edit-paste"_s), tr("&Paste"), this, [this] {
+        const Result<void> ok = m_scene->paste(QApplication::clipboard()->mimeData());
+        if (!ok)
+            statusBar()->showMessage(tr("Nothing pasted: %1").arg(ok.error().toString()));
+    });
+    paste->setShortcut(QKeySequence::Paste);
+    graphAction(paste);
+    QAction *del = edit->addAction(icon(u"edit-delete"_s), tr("&Delete"), m_scene,
+                                   &GraphScene::deleteSelection);
+    del->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
+    graphAction(del);
+    QAction *selectAll = edit->addAction(tr("Select &all"), this,
+                                         [this] { m_scene->selectJobs(m_document->jobIds()); });
+    selectAll->setShortcut(QKeySequence::SelectAll);
+    graphAction(selectAll);
+    edit->addSeparator();
+    QAction *findAction = edit->addAction(icon(u"edit-find"_s), tr("&Find job…"), this, [this] {
+        m_findEdit->setFocus();
+        m_findEdit->selectAll();
+    });
+    findAction->setShortcut(QKeySequence::Find);
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addAction(addJob);
+    tools->addAction(del);
+    tools->addSeparator();
+
+    // View
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *zoomIn = m_viewMenu->addAction(icon(u"zoom-in"_s), tr("Zoom &in"), this,
+                                            [this] { m_view->zoomBy(1.25); });
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction *zoomOut = m_viewMenu->addAction(icon(u"zoom-out"_s), tr("Zoom &out"), this,
+                                             [this] { m_view->zoomBy(0.8); });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction *zoomReset
+            = m_viewMenu->addAction(tr("&Actual size"), this, [this] { m_view->setZoom(1.0); });
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction *fit = m_viewMenu->addAction(icon(u"zoom-fit"_s), tr("Zoom to &fit"), m_view,
+                                         &GraphView::zoomToFit);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    m_viewMenu->addSeparator();
+    auto *directions = new QActionGroup(this);
+    m_leftToRight = m_viewMenu->addAction(icon(u"layout-lr"_s), tr("Lay out &left to right"), this,
+                                          [this] { setDirection(LayoutDirection::LeftToRight); });
+    m_topDown = m_viewMenu->addAction(icon(u"layout-tb"_s), tr("Lay out &top down"), this,
+                                      [this] { setDirection(LayoutDirection::TopToBottom); });
+    for (QAction *a : {m_leftToRight, m_topDown}) {
+        a->setCheckable(true);
+        directions->addAction(a);
+    }
+    QAction *relayout = m_viewMenu->addAction(icon(u"relayout"_s), tr("&Re-layout all"), m_scene,
+                                              &GraphScene::relayoutAll);
+    relayout->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_viewMenu->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+    tools->addAction(zoomIn);
+    tools->addAction(zoomOut);
+    tools->addAction(fit);
+    tools->addAction(m_leftToRight);
+    tools->addAction(m_topDown);
+    tools->addAction(relayout);
+    tools->addSeparator();
+
+    m_findEdit = new QLineEdit(this);
+    m_findEdit->setObjectName(u"findJob"_s);
+    m_findEdit->setPlaceholderText(tr("Find a job (Ctrl+F)"));
+    m_findEdit->setClearButtonEnabled(true);
+    m_findEdit->setMaximumWidth(240);
+    tools->addWidget(m_findEdit);
+    connect(m_findEdit, &QLineEdit::returnPressed, this, &MainWindow::find);
+}
+
+void MainWindow::setDirection(LayoutDirection direction)
+{
+    m_scene->setDirection(direction);
+    (direction == LayoutDirection::LeftToRight ? m_leftToRight : m_topDown)->setChecked(true);
+    m_settings->setValue(u"editor/direction"_s,
+                         direction == LayoutDirection::LeftToRight ? u"lr"_s : u"tb"_s);
+}
+
+void MainWindow::find()
+{
+    const JobId id = m_scene->findJob(m_findEdit->text());
+    if (id.isValid()) {
+        m_view->centerOnJob(id);
+        statusBar()->showMessage(tr("Found '%1'.").arg(m_document->nameOf(id)), 4000);
+    }
+}
+
+void MainWindow::newPipeline()
+{
+    if (!maybeSave())
+        return;
+    m_document->load(Pipeline{});
+}
+
+void MainWindow::openPipeline()
+{
+    if (!maybeSave())
+        return;
+    const QString dir = m_settings->value(u"editor/lastDir"_s).toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a pipeline"), dir,
+                                                      tr("Pipeline YAML (*.yaml *.yml)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+bool MainWindow::openFile(const QString &path, bool quiet)
+{
+    const Result<Pipeline> pipeline = Config::loadPipeline(path);
+    if (!pipeline) {
+        if (!quiet)
+            QMessageBox::warning(this, tr("Cannot open the pipeline"), pipeline.error().toString());
+        return false;
+    }
+    m_document->load(*pipeline, QFileInfo(path).absoluteFilePath());
+    m_settings->setValue(u"editor/lastDir"_s, QFileInfo(path).absolutePath());
+    m_view->zoomToFit();
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->fileName().isEmpty())
+        return saveAs();
+    return saveFile(m_document->fileName());
+}
+
+bool MainWindow::saveAs()
+{
+    const QString dir = m_settings->value(u"editor/lastDir"_s).toString();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save the pipeline"), dir,
+                                                tr("Pipeline YAML (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u".yaml"_s;
+    return saveFile(path);
+}
+
+bool MainWindow::saveFile(const QString &path)
+{
+    const Result<void> ok = Config::savePipeline(m_document->pipeline(), path);
+    if (!ok) {
+        QMessageBox::warning(this, tr("Cannot save the pipeline"), ok.error().toString());
+        return false;
+    }
+    m_document->setFileName(QFileInfo(path).absoluteFilePath());
+    m_document->undoStack()->setClean();
+    statusBar()->showMessage(tr("Saved %1.").arg(QFileInfo(path).fileName()), 4000);
+    return true;
+}
+
+void MainWindow::exportImage()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Export the graph"), QString(),
+                                                tr("SVG image (*.svg);;PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    const QRectF bounds = m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    if (path.endsWith(u".svg"_s, Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(bounds.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), bounds.size()));
+        svg.setTitle(m_document->pipeline().name);
+        QPainter painter(&svg);
+        m_scene->render(&painter, QRectF(QPointF(0, 0), bounds.size()), bounds);
+        return;
+    }
+    if (!path.endsWith(u".png"_s, Qt::CaseInsensitive))
+        path += u".png"_s;
+    QImage image(bounds.size().toSize(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        m_scene->render(&painter, QRectF(image.rect()), bounds);
+    }
+    if (!image.save(path))
+        QMessageBox::warning(this, tr("Cannot export"), tr("Could not write %1.").arg(path));
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isDirty())
+        return true;
+    const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"),
+            tr("The pipeline has changes that are not saved. Save them first?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_document->fileName().isEmpty()
+                                 ? tr("untitled")
+                                 : QFileInfo(m_document->fileName()).fileName();
+    setWindowTitle(u"%1[*] — Orrery"_s.arg(name));
+    setWindowModified(m_document->isDirty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_settings->setValue(u"window/geometry"_s, saveGeometry());
+    m_settings->setValue(u"window/state"_s, saveState());
+    event->accept();
+}
+
+}  // namespace Orrery::Gui

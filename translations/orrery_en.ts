@@ -1,0 +1,530 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Orrery::Editor::AddJobCommand</name>
+    <message>
+        <source>Add job &apos;%1&apos;</source>
+        <translation>Add job &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ChangeJobCommand</name>
+    <message>
+        <source>Rename job &apos;%1&apos; to &apos;%2&apos;</source>
+        <translation>Rename job &apos;%1&apos; to &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>Edit job &apos;%1&apos;</source>
+        <translation>Edit job &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ConnectJobsCommand</name>
+    <message>
+        <source>Connect &apos;%1&apos; to &apos;%2&apos; (%3)</source>
+        <translation>Connect &apos;%1&apos; to &apos;%2&apos; (%3)</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::DisconnectJobsCommand</name>
+    <message>
+        <source>Disconnect &apos;%1&apos; from &apos;%2&apos;</source>
+        <translation>Disconnect &apos;%1&apos; from &apos;%2&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::GraphScene</name>
+    <message>
+        <source>Delete the selection</source>
+        <translation>Delete the selection</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no jobs.</source>
+        <translation>The clipboard holds no jobs.</translation>
+    </message>
+    <message>
+        <source>No job matches &apos;%1&apos;.</source>
+        <translation>No job matches &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Drop on the job that runs after &apos;%1&apos; (Shift: on failure, Alt: when finished).</source>
+        <translation>Drop on the job that runs after &apos;%1&apos; (Shift: on failure, Alt: when finished).</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Not connected: %1</translation>
+    </message>
+    <message>
+        <source>Run &apos;%1&apos; after &apos;%2&apos;.</source>
+        <translation>Run &apos;%1&apos; after &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <source>Refused: this dependency would close the cycle %1.</source>
+        <translation>Refused: this dependency would close the cycle %1.</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Refused: %1</translation>
+    </message>
+    <message>
+        <source>Run after success</source>
+        <translation>Run after success</translation>
+    </message>
+    <message>
+        <source>Run after failure</source>
+        <translation>Run after failure</translation>
+    </message>
+    <message>
+        <source>Run after it finished (any result)</source>
+        <translation>Run after it finished (any result)</translation>
+    </message>
+    <message>
+        <source>Remove the dependency</source>
+        <translation>Remove the dependency</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Add a job here</source>
+        <translation>Add a job here</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::Inspector</name>
+    <message>
+        <source>a label is written key=value: &apos;%1&apos;</source>
+        <translation>a label is written key=value: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the label &apos;%1&apos; is given twice</source>
+        <translation>the label &apos;%1&apos; is given twice</translation>
+    </message>
+    <message>
+        <source>a lock is written kind:name: &apos;%1&apos;</source>
+        <translation>a lock is written kind:name: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the lock &apos;%1&apos; is given twice</source>
+        <translation>the lock &apos;%1&apos; is given twice</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::JobInspector</name>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>&amp;Description:</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>&amp;Command:</translation>
+    </message>
+    <message>
+        <source>cron, e.g. 0 2 * * *</source>
+        <translation>cron, e.g. 0 2 * * *</translation>
+    </message>
+    <message>
+        <source>&amp;Schedule:</source>
+        <translation>&amp;Schedule:</translation>
+    </message>
+    <message>
+        <source>the master&apos;s zone</source>
+        <translation>the master&apos;s zone</translation>
+    </message>
+    <message>
+        <source>&amp;Time zone:</source>
+        <translation>&amp;Time zone:</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>no timeout</source>
+        <translation>no timeout</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>T&amp;imeout:</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>&amp;Retries:</translation>
+    </message>
+    <message>
+        <source>Retry &amp;delay:</source>
+        <translation>Retry &amp;delay:</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>&amp;Priority:</translation>
+    </message>
+    <message>
+        <source>unspecified</source>
+        <translation>unspecified</translation>
+    </message>
+    <message>
+        <source>CPU intensive</source>
+        <translation>CPU intensive</translation>
+    </message>
+    <message>
+        <source>I/O intensive</source>
+        <translation>I/O intensive</translation>
+    </message>
+    <message>
+        <source>memory intensive</source>
+        <translation>memory intensive</translation>
+    </message>
+    <message>
+        <source>Resource &amp;kind:</source>
+        <translation>Resource &amp;kind:</translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation>light</translation>
+    </message>
+    <message>
+        <source>heavy</source>
+        <translation>heavy</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>&amp;Weight:</translation>
+    </message>
+    <message>
+        <source>key=value, ...</source>
+        <translation>key=value, ...</translation>
+    </message>
+    <message>
+        <source>&amp;Labels:</source>
+        <translation>&amp;Labels:</translation>
+    </message>
+    <message>
+        <source>database_lock:primary_db, ...</source>
+        <translation>database_lock:primary_db, ...</translation>
+    </message>
+    <message>
+        <source>Loc&amp;ks:</source>
+        <translation>Loc&amp;ks:</translation>
+    </message>
+    <message>
+        <source>Runs after:</source>
+        <translation>Runs after:</translation>
+    </message>
+    <message>
+        <source>&amp;Enabled</source>
+        <translation>&amp;Enabled</translation>
+    </message>
+    <message>
+        <source>A job needs a name.</source>
+        <translation>A job needs a name.</translation>
+    </message>
+    <message>
+        <source>Another job is already called &apos;%1&apos;.</source>
+        <translation>Another job is already called &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Select one job to see and edit its fields.</source>
+        <translation>Select one job to see and edit its fields.</translation>
+    </message>
+    <message>
+        <source>(nothing: starts by its schedule or by hand)</source>
+        <translation>(nothing: starts by its schedule or by hand)</translation>
+    </message>
+    <message>
+        <source>No schedule: the job runs after its dependencies or when started by hand.</source>
+        <translation>No schedule: the job runs after its dependencies or when started by hand.</translation>
+    </message>
+    <message>
+        <source>Next runs:</source>
+        <translation>Next runs:</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::MoveJobsCommand</name>
+    <message>
+        <source>Move job &apos;%1&apos;</source>
+        <translation>Move job &apos;%1&apos;</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n job(s)</source>
+        <translation>
+            <numerusform>Move %n job</numerusform>
+            <numerusform>Move %n jobs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::PasteJobsCommand</name>
+    <message numerus="yes">
+        <source>Paste %n job(s)</source>
+        <translation>
+            <numerusform>Paste %n job</numerusform>
+            <numerusform>Paste %n jobs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::RelayoutCommand</name>
+    <message>
+        <source>Lay out all jobs again</source>
+        <translation>Lay out all jobs again</translation>
+    </message>
+    <message>
+        <source>Change the layout direction</source>
+        <translation>Change the layout direction</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::RemoveJobsCommand</name>
+    <message>
+        <source>Delete job &apos;%1&apos;</source>
+        <translation>Delete job &apos;%1&apos;</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n job(s)</source>
+        <translation>
+            <numerusform>Delete %n job</numerusform>
+            <numerusform>Delete %n jobs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ReplacePipelineCommand</name>
+    <message>
+        <source>Edit the YAML text</source>
+        <translation>Edit the YAML text</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::SetEdgeStatusCommand</name>
+    <message>
+        <source>Run &apos;%1&apos; after &apos;%2&apos; on %3</source>
+        <translation>Run &apos;%1&apos; after &apos;%2&apos; on %3</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::MainWindow</name>
+    <message>
+        <source>Pipeline editor</source>
+        <translation>Pipeline editor</translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>Zoom %1%</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <source>YAML</source>
+        <translation>YAML</translation>
+    </message>
+    <message>
+        <source>&lt;opened&gt;</source>
+        <translation>&lt;opened&gt;</translation>
+    </message>
+    <message>
+        <source>Undo history</source>
+        <translation>Undo history</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Main</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;New pipeline</source>
+        <translation>&amp;New pipeline</translation>
+    </message>
+    <message>
+        <source>&amp;Open YAML…</source>
+        <translation>&amp;Open YAML…</translation>
+    </message>
+    <message>
+        <source>&amp;Save YAML</source>
+        <translation>&amp;Save YAML</translation>
+    </message>
+    <message>
+        <source>Save YAML &amp;as…</source>
+        <translation>Save YAML &amp;as…</translation>
+    </message>
+    <message>
+        <source>&amp;Export image…</source>
+        <translation>&amp;Export image…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>&amp;Add job</source>
+        <translation>&amp;Add job</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>Cu&amp;t</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>&amp;Paste</translation>
+    </message>
+    <message>
+        <source>Nothing pasted: %1</source>
+        <translation>Nothing pasted: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Delete</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>Select &amp;all</translation>
+    </message>
+    <message>
+        <source>&amp;Find job…</source>
+        <translation>&amp;Find job…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Zoom &amp;in</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Zoom &amp;out</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Actual size</translation>
+    </message>
+    <message>
+        <source>Zoom to &amp;fit</source>
+        <translation>Zoom to &amp;fit</translation>
+    </message>
+    <message>
+        <source>Lay out &amp;left to right</source>
+        <translation>Lay out &amp;left to right</translation>
+    </message>
+    <message>
+        <source>Lay out &amp;top down</source>
+        <translation>Lay out &amp;top down</translation>
+    </message>
+    <message>
+        <source>&amp;Re-layout all</source>
+        <translation>&amp;Re-layout all</translation>
+    </message>
+    <message>
+        <source>Find a job (Ctrl+F)</source>
+        <translation>Find a job (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Found &apos;%1&apos;.</source>
+        <translation>Found &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Open a pipeline</source>
+        <translation>Open a pipeline</translation>
+    </message>
+    <message>
+        <source>Pipeline YAML (*.yaml *.yml)</source>
+        <translation>Pipeline YAML (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Cannot open the pipeline</source>
+        <translation>Cannot open the pipeline</translation>
+    </message>
+    <message>
+        <source>Save the pipeline</source>
+        <translation>Save the pipeline</translation>
+    </message>
+    <message>
+        <source>Cannot save the pipeline</source>
+        <translation>Cannot save the pipeline</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>Saved %1.</translation>
+    </message>
+    <message>
+        <source>Export the graph</source>
+        <translation>Export the graph</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg);;PNG image (*.png)</source>
+        <translation>SVG image (*.svg);;PNG image (*.png)</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>Cannot export</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>Could not write %1.</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>The pipeline has changes that are not saved. Save them first?</source>
+        <translation>The pipeline has changes that are not saved. Save them first?</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>untitled</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Orrery: design and watch job pipelines.</source>
+        <translation>Orrery: design and watch job pipelines.</translation>
+    </message>
+    <message>
+        <source>Language of the interface (en, zh_CN).</source>
+        <translation>Language of the interface (en, zh_CN).</translation>
+    </message>
+    <message>
+        <source>A pipeline YAML file to open.</source>
+        <translation>A pipeline YAML file to open.</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</source>
+        <translation>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,527 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Orrery::Editor::AddJobCommand</name>
+    <message>
+        <source>Add job &apos;%1&apos;</source>
+        <translation>添加作业“%1”</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ChangeJobCommand</name>
+    <message>
+        <source>Rename job &apos;%1&apos; to &apos;%2&apos;</source>
+        <translation>将作业“%1”重命名为“%2”</translation>
+    </message>
+    <message>
+        <source>Edit job &apos;%1&apos;</source>
+        <translation>编辑作业“%1”</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ConnectJobsCommand</name>
+    <message>
+        <source>Connect &apos;%1&apos; to &apos;%2&apos; (%3)</source>
+        <translation>连接“%1”到“%2”（%3）</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::DisconnectJobsCommand</name>
+    <message>
+        <source>Disconnect &apos;%1&apos; from &apos;%2&apos;</source>
+        <translation>断开“%1”与“%2”的依赖</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::GraphScene</name>
+    <message>
+        <source>Delete the selection</source>
+        <translation>删除所选内容</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no jobs.</source>
+        <translation>剪贴板中没有作业。</translation>
+    </message>
+    <message>
+        <source>No job matches &apos;%1&apos;.</source>
+        <translation>没有与“%1”匹配的作业。</translation>
+    </message>
+    <message>
+        <source>Drop on the job that runs after &apos;%1&apos; (Shift: on failure, Alt: when finished).</source>
+        <translation>拖放到在“%1”之后运行的作业上（Shift：失败后，Alt：结束后）。</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>未连接：%1</translation>
+    </message>
+    <message>
+        <source>Run &apos;%1&apos; after &apos;%2&apos;.</source>
+        <translation>在“%2”之后运行“%1”。</translation>
+    </message>
+    <message>
+        <source>Refused: this dependency would close the cycle %1.</source>
+        <translation>已拒绝：此依赖会形成环 %1。</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Run after success</source>
+        <translation>成功后运行</translation>
+    </message>
+    <message>
+        <source>Run after failure</source>
+        <translation>失败后运行</translation>
+    </message>
+    <message>
+        <source>Run after it finished (any result)</source>
+        <translation>结束后运行（任何结果）</translation>
+    </message>
+    <message>
+        <source>Remove the dependency</source>
+        <translation>删除依赖</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Add a job here</source>
+        <translation>在此处添加作业</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::Inspector</name>
+    <message>
+        <source>a label is written key=value: &apos;%1&apos;</source>
+        <translation>标签的写法是 键=值：“%1”</translation>
+    </message>
+    <message>
+        <source>the label &apos;%1&apos; is given twice</source>
+        <translation>标签“%1”重复出现</translation>
+    </message>
+    <message>
+        <source>a lock is written kind:name: &apos;%1&apos;</source>
+        <translation>锁的写法是 类型:名称：“%1”</translation>
+    </message>
+    <message>
+        <source>the lock &apos;%1&apos; is given twice</source>
+        <translation>锁“%1”重复出现</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::JobInspector</name>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>描述(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>命令(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>cron, e.g. 0 2 * * *</source>
+        <translation>cron 表达式，例如 0 2 * * *</translation>
+    </message>
+    <message>
+        <source>&amp;Schedule:</source>
+        <translation>调度(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>the master&apos;s zone</source>
+        <translation>主控节点的时区</translation>
+    </message>
+    <message>
+        <source>&amp;Time zone:</source>
+        <translation>时区(&amp;T)：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>no timeout</source>
+        <translation>不超时</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>超时(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>重试次数(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Retry &amp;delay:</source>
+        <translation>重试间隔(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>优先级(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>unspecified</source>
+        <translation>未指定</translation>
+    </message>
+    <message>
+        <source>CPU intensive</source>
+        <translation>CPU 密集型</translation>
+    </message>
+    <message>
+        <source>I/O intensive</source>
+        <translation>I/O 密集型</translation>
+    </message>
+    <message>
+        <source>memory intensive</source>
+        <translation>内存密集型</translation>
+    </message>
+    <message>
+        <source>Resource &amp;kind:</source>
+        <translation>资源类型(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation>轻量</translation>
+    </message>
+    <message>
+        <source>heavy</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>负载(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>key=value, ...</source>
+        <translation>键=值, ...</translation>
+    </message>
+    <message>
+        <source>&amp;Labels:</source>
+        <translation>标签(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>database_lock:primary_db, ...</source>
+        <translation>database_lock:primary_db, ...</translation>
+    </message>
+    <message>
+        <source>Loc&amp;ks:</source>
+        <translation>资源锁(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Runs after:</source>
+        <translation>依赖于：</translation>
+    </message>
+    <message>
+        <source>&amp;Enabled</source>
+        <translation>启用(&amp;E)</translation>
+    </message>
+    <message>
+        <source>A job needs a name.</source>
+        <translation>作业必须有名称。</translation>
+    </message>
+    <message>
+        <source>Another job is already called &apos;%1&apos;.</source>
+        <translation>已有另一个作业名为“%1”。</translation>
+    </message>
+    <message>
+        <source>Select one job to see and edit its fields.</source>
+        <translation>选择一个作业以查看和编辑其字段。</translation>
+    </message>
+    <message>
+        <source>(nothing: starts by its schedule or by hand)</source>
+        <translation>（无：按调度或手动启动）</translation>
+    </message>
+    <message>
+        <source>No schedule: the job runs after its dependencies or when started by hand.</source>
+        <translation>无调度：作业在其依赖完成后运行，或手动启动。</translation>
+    </message>
+    <message>
+        <source>Next runs:</source>
+        <translation>接下来的运行时间：</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::MoveJobsCommand</name>
+    <message>
+        <source>Move job &apos;%1&apos;</source>
+        <translation>移动作业“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n job(s)</source>
+        <translation>
+            <numerusform>移动 %n 个作业</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::PasteJobsCommand</name>
+    <message numerus="yes">
+        <source>Paste %n job(s)</source>
+        <translation>
+            <numerusform>粘贴 %n 个作业</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::RelayoutCommand</name>
+    <message>
+        <source>Lay out all jobs again</source>
+        <translation>重新布局所有作业</translation>
+    </message>
+    <message>
+        <source>Change the layout direction</source>
+        <translation>更改布局方向</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::RemoveJobsCommand</name>
+    <message>
+        <source>Delete job &apos;%1&apos;</source>
+        <translation>删除作业“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n job(s)</source>
+        <translation>
+            <numerusform>删除 %n 个作业</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::ReplacePipelineCommand</name>
+    <message>
+        <source>Edit the YAML text</source>
+        <translation>编辑 YAML 文本</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Editor::SetEdgeStatusCommand</name>
+    <message>
+        <source>Run &apos;%1&apos; after &apos;%2&apos; on %3</source>
+        <translation>在“%2”%3后运行“%1”</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::MainWindow</name>
+    <message>
+        <source>Pipeline editor</source>
+        <translation>流水线编辑器</translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>缩放 %1%</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>YAML</source>
+        <translation>YAML</translation>
+    </message>
+    <message>
+        <source>&lt;opened&gt;</source>
+        <translation>&lt;已打开&gt;</translation>
+    </message>
+    <message>
+        <source>Undo history</source>
+        <translation>撤销历史</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New pipeline</source>
+        <translation>新建流水线(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open YAML…</source>
+        <translation>打开 YAML(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save YAML</source>
+        <translation>保存 YAML(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save YAML &amp;as…</source>
+        <translation>YAML 另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export image…</source>
+        <translation>导出图片(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Add job</source>
+        <translation>添加作业(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Nothing pasted: %1</source>
+        <translation>未粘贴任何内容：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Find job…</source>
+        <translation>查找作业(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Zoom to &amp;fit</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Lay out &amp;left to right</source>
+        <translation>从左到右布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Lay out &amp;top down</source>
+        <translation>从上到下布局(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Re-layout all</source>
+        <translation>全部重新布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Find a job (Ctrl+F)</source>
+        <translation>查找作业 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Found &apos;%1&apos;.</source>
+        <translation>已找到“%1”。</translation>
+    </message>
+    <message>
+        <source>Open a pipeline</source>
+        <translation>打开流水线</translation>
+    </message>
+    <message>
+        <source>Pipeline YAML (*.yaml *.yml)</source>
+        <translation>流水线 YAML (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Cannot open the pipeline</source>
+        <translation>无法打开流水线</translation>
+    </message>
+    <message>
+        <source>Save the pipeline</source>
+        <translation>保存流水线</translation>
+    </message>
+    <message>
+        <source>Cannot save the pipeline</source>
+        <translation>无法保存流水线</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Export the graph</source>
+        <translation>导出图</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg);;PNG image (*.png)</source>
+        <translation>SVG 图片 (*.svg);;PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The pipeline has changes that are not saved. Save them first?</source>
+        <translation>流水线有未保存的更改。是否先保存？</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>未命名</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Orrery: design and watch job pipelines.</source>
+        <translation>Orrery：设计并监视作业流水线。</translation>
+    </message>
+    <message>
+        <source>Language of the interface (en, zh_CN).</source>
+        <translation>界面语言（en、zh_CN）。</translation>
+    </message>
+    <message>
+        <source>A pipeline YAML file to open.</source>
+        <translation>要打开的流水线 YAML 文件。</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</source>
+        <translation>将窗口截图保存到 &lt;png&gt; 并退出（用于文档）。</translation>
+    </message>
+</context>
+</TS>
