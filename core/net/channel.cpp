@@ -3,6 +3,7 @@
 #include <QLoggingCategory>
 #include <QSslConfiguration>
 #include <QSslError>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -95,6 +96,23 @@ QString Channel::peer() const
 QSslCertificate Channel::peerCertificate() const
 {
     return m_socket->sslConfiguration().peerCertificate();
+}
+
+qint64 Channel::bytesToWrite() const
+{
+    // QWebSocket writes each frame into its TCP (TLS) socket at once and does not say how
+    // much of it is still buffered. That socket is its child on the client side; the server
+    // side hands it over (setTransport()).
+    QList<QAbstractSocket *> sockets = m_socket->findChildren<QAbstractSocket *>();
+    if (m_transport && !sockets.contains(m_transport.data()))
+        sockets.append(m_transport.data());
+    qint64 total = 0;
+    for (const QAbstractSocket *socket : std::as_const(sockets)) {
+        total += socket->bytesToWrite();
+        if (const auto *tls = qobject_cast<const QSslSocket *>(socket))
+            total += tls->encryptedBytesToWrite();
+    }
+    return total;
 }
 
 QString Channel::nextId()

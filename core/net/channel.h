@@ -5,8 +5,10 @@
 #include <protocol/messages.h>
 #include <protocol/ratelimiter.h>
 
+#include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QSslCertificate>
 #include <QString>
 #include <QWebSocketProtocol>
@@ -60,6 +62,12 @@ public:
     // A fresh id for an outgoing message ("<prefix><n>"); the prefix is "m" unless set.
     QString nextId();
     void setIdPrefix(const QString &prefix) { m_idPrefix = prefix; }
+    // Bytes sent with send() that the network has not taken yet (the WebSocket's TCP/TLS write
+    // buffers). Grows while the peer does not read: servers bound it per connection.
+    qint64 bytesToWrite() const;
+    // The TCP (TLS) socket under the WebSocket, where it is not the WebSocket's child (the
+    // server side: WssServer sets it), for bytesToWrite().
+    void setTransport(QAbstractSocket *socket) { m_transport = socket; }
     // Sends one message; false when the connection is not open (nothing is queued).
     bool send(const Protocol::Envelope &envelope);
     // Encodes `body` in an envelope with a fresh id (and `re`, if given); returns the id, or
@@ -94,6 +102,7 @@ private:
     void finish(const QString &reason);
 
     QWebSocket *m_socket;
+    QPointer<QAbstractSocket> m_transport;
     ChannelOptions m_options;
     Protocol::RateLimiter m_limiter;
     QElapsedTimer m_elapsed;

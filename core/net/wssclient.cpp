@@ -1,7 +1,8 @@
 #include "wssclient.h"
 
-#include <QLoggingCategory>
 #include <QAbstractSocket>
+#include <QLoggingCategory>
+#include <QSslError>
 #include <QWebSocket>
 
 using namespace Qt::Literals::StringLiterals;
@@ -109,9 +110,20 @@ void WssClient::attempt()
     auto *channel = new Channel(socket, m_options, this);
     channel->setIdPrefix(m_idPrefix);
     m_pending = channel;
-    connect(socket, &QWebSocket::connected, this, [this, channel] {
+    connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
+        QSslCertificate peer = socket->sslConfiguration().peerCertificate();
+        for (const QSslError &e : errors) {
+            if (peer.isNull() && !e.certificate().isNull())
+                peer = e.certificate();
+        }
+        m_lastPeerCertificate = peer;
+        if (m_certificateCheck && !peer.isNull() && m_certificateCheck(peer))
+            socket->ignoreSslErrors();
+    });
+    connect(socket, &QWebSocket::connected, this, [this, channel, socket] {
         if (channel != m_pending)
             return;
+        m_lastPeerCertificate = socket->sslConfiguration().peerCertificate();
         m_connectTimer.stop();
         m_pending = nullptr;
         m_channel = channel;

@@ -7,10 +7,12 @@
 
 #include <QList>
 #include <QObject>
+#include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
 
+#include <functional>
 #include <random>
 
 namespace Orrery::Net {
@@ -40,6 +42,15 @@ public:
     void setConnectTimeoutMs(int ms) { m_connectTimer.setInterval(ms); }
     // The Channel id prefix of the channels this client opens (default "m").
     void setIdPrefix(const QString &prefix) { m_idPrefix = prefix; }
+    // Pinning by certificate instead of by CA: when the TLS verification fails (with an empty
+    // CA list in the configuration it always does), the handshake goes on only if `accept`
+    // returns true for the server's certificate. Unset = TLS errors are never ignored.
+    void setCertificateCheck(std::function<bool(const QSslCertificate &)> accept)
+    {
+        m_certificateCheck = std::move(accept);
+    }
+    // The server certificate of the latest TLS handshake, trusted or not (null before one).
+    QSslCertificate lastPeerCertificate() const { return m_lastPeerCertificate; }
 
     // The open channel, or nullptr while disconnected. Owned by the client; valid until
     // disconnected() is emitted.
@@ -66,6 +77,8 @@ private:
     QTimer m_retryTimer;
     QTimer m_connectTimer;
     QString m_idPrefix = QStringLiteral("m");
+    std::function<bool(const QSslCertificate &)> m_certificateCheck;
+    QSslCertificate m_lastPeerCertificate;
     Channel *m_channel = nullptr;  // open channel
     Channel *m_pending = nullptr;  // connecting
     int m_urlIndex = 0;

@@ -176,6 +176,8 @@ void WssServer::onEncrypted(QSslSocket *socket)
 {
     // QWebSocketServer frees a socket that fails the upgrade; QWebSocket owns one that passes.
     socket->setParent(nullptr);
+    m_upgrading.removeAll(QPointer<QSslSocket>());
+    m_upgrading.append(socket);
     m_ws->handleConnection(socket);
 }
 
@@ -186,6 +188,15 @@ void WssServer::onUpgraded()
         if (!socket)
             continue;
         auto *channel = new Channel(socket, m_options, this);
+        for (qsizetype i = 0; i < m_upgrading.size(); ++i) {
+            QSslSocket *tcp = m_upgrading.at(i);
+            if (tcp && tcp->peerPort() == socket->peerPort()
+                && tcp->peerAddress() == socket->peerAddress()) {
+                channel->setTransport(tcp);
+                m_upgrading.removeAt(i);
+                break;
+            }
+        }
         connect(channel, &Channel::closed, this, [channel](const QString &reason) {
             qCDebug(lcServer).noquote()
                     << "connection from" << channel->peer() << "closed:" << reason;

@@ -5,7 +5,9 @@
 #include <model/result.h>
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QSslConfiguration>
 
 class QSslSocket;
@@ -57,6 +59,8 @@ private:
 
     Internal::TlsListener *m_tcp;
     QWebSocketServer *m_ws;
+    // Sockets handed to m_ws and not yet upgraded: each becomes its Channel's transport.
+    QList<QPointer<QSslSocket>> m_upgrading;
     ChannelOptions m_options;
 };
 
