@@ -12,6 +12,9 @@
 #ifdef ORRERY_HAVE_REST
 #include <master/rest/restapi.h>
 #endif
+#ifdef ORRERY_HAVE_CLIENTS
+#include <master/clients/clientserver.h>
+#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -233,10 +236,6 @@ int serve(QCoreApplication &app, const MasterConfig &config, Store &store, const
     Net::ChannelOptions channelOptions;
     channelOptions.limits.maxMessageBytes = config.maxMessageBytes;
     Net::WssServer agents(*tls, channelOptions);
-    QObject::connect(&agents, &Net::WssServer::connected, &engine, &Master::Engine::attachAgent);
-    auto agentPort = agents.listen(address, quint16(config.agentPort));
-    if (!agentPort)
-        return fail(agentPort.error().toString());
 
 #ifdef ORRERY_HAVE_REST
     Master::RestApi rest(engine, nullptr);
@@ -244,6 +243,18 @@ int serve(QCoreApplication &app, const MasterConfig &config, Store &store, const
     if (!apiPort)
         return fail(apiPort.error().toString());
 #endif
+#ifdef ORRERY_HAVE_CLIENTS
+    // Agents and clients share the wss:// port; a connection's first message (hello/enrol or
+    // auth) says which it is (docs/protocol.md "Clients").
+    Master::ClientServer clients(engine, rest, Master::ClientServerOptions());
+    QObject::connect(&agents, &Net::WssServer::connected, &clients,
+                     &Master::ClientServer::attachChannel);
+#else
+    QObject::connect(&agents, &Net::WssServer::connected, &engine, &Master::Engine::attachAgent);
+#endif
+    auto agentPort = agents.listen(address, quint16(config.agentPort));
+    if (!agentPort)
+        return fail(agentPort.error().toString());
 
     // SIGINT/SIGTERM: through a socket pair into the event loop, then a clean shutdown.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalFds) != 0)
