@@ -366,6 +366,22 @@ ClientServer::ClientServer(Engine &engine, RestApi &api, const ClientServerOptio
                            QObject *parent)
     : QObject(parent), d(std::make_unique<Private>(this, engine, api, options))
 {
+    if (options.tokenRecheckMs > 0) {
+        auto *timer = new QTimer(this);
+        timer->setInterval(options.tokenRecheckMs);
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (!d->engine)
+                return;
+            // Collected first: a refused session leaves the hash.
+            const QList<Net::Channel *> channels = d->sessions.keys();
+            for (Net::Channel *channel : channels) {
+                auto it = d->sessions.find(channel);
+                if (it != d->sessions.end() && it->channel)
+                    d->recheck(*it, QString());
+            }
+        });
+        timer->start();
+    }
     connect(&engine, &Engine::runChanged, this, [this](const RunRecord &run) {
         if (d->anySubscribed(u"runs"_s))
             d->publish(u"runs"_s, u"run.changed"_s, Rest::runJson(run, d->nodeNames()));

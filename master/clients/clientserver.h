@@ -22,6 +22,9 @@ struct ClientServerOptions
     // A client whose unsent outgoing data (events and responses the network has not taken
     // yet) passes this many bytes is dropped with close code 1008 and reason "slow_client".
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
+    // Every session's token is checked again this often (besides every request and
+    // subscription), so a revoked token stops receiving events too. 0 = only on use.
+    int tokenRecheckMs = 30000;
 };
 
 // The master's side of client connections (the GUI, tools) on the agent port. A connection's

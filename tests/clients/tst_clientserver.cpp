@@ -49,6 +49,7 @@ private slots:
     void initTestCase();
     void slowClientIsDropped();
     void agentsStillReachTheEngine();
+    void revokedTokenEndsTheSession();
 
 private:
     QTemporaryDir m_pkiDir;
@@ -175,6 +176,39 @@ void tst_ClientServer::agentsStillReachTheEngine()
     for (const Master::NodeStatus &node : f.engine->nodes())
         listed = listed || node.record.name == u"edge-1"_s;
     QVERIFY(listed);
+}
+
+// A revoked token stops a session that only listens to events, within tokenRecheckMs.
+void tst_ClientServer::revokedTokenEndsTheSession()
+{
+    RestFixture f;
+    const QString started = f.start(m_pki);
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    Net::WssServer server(f.serverTls(), Net::ChannelOptions());
+    Master::ClientServerOptions options;
+    options.tokenRecheckMs = 100;
+    Master::ClientServer clients(*f.engine, *f.api, options);
+    connect(&server, &Net::WssServer::connected, &clients, &Master::ClientServer::attachChannel);
+    const Result<quint16> port = server.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port.has_value());
+
+    const Result<NewToken> token = f.store->createApiToken(u"listener"_s, TokenRole::Viewer);
+    QVERIFY(token.has_value());
+    Client::MasterConnection listener;
+    Client::ConnectionSettings s;
+    s.url = QUrl(u"wss://127.0.0.1:%1"_s.arg(*port));
+    s.caFile = m_pki.caCert;
+    s.token = token->plaintext;
+    QVERIFY(listener.connectToMaster(s).has_value());
+    QSignalSpy subscribed(&listener, &Client::MasterConnection::subscribed);
+    listener.subscribe({u"runs"_s});
+    QVERIFY(subscribed.wait(10000));
+    QTest::qWait(300);  // several rechecks pass while the token is valid
+    QCOMPARE(listener.state(), Client::MasterConnection::State::Connected);
+
+    QVERIFY(f.store->revokeApiToken(token->id).has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.state(), Client::MasterConnection::State::Refused, 10000);
+    QCOMPARE(clients.sessionCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ClientServer)
