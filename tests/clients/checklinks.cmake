@@ -1,0 +1,15 @@
+# cmake -DBINARY=path -P checklinks.cmake: fails if a program built on Orrery::Client loads a
+# library the client side must not need (the GUI links it: no Qt Sql, Qt HttpServer, yaml-cpp).
+execute_process(COMMAND ldd "${BINARY}" OUTPUT_VARIABLE libs RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ldd ${BINARY} failed (${rc})")
+endif()
+if(NOT libs MATCHES "libQt6WebSockets")
+    message(FATAL_ERROR "ldd output does not list libQt6WebSockets; is ${BINARY} a client?\n${libs}")
+endif()
+foreach(forbidden libQt6Sql libQt6HttpServer libyaml-cpp)
+    if(libs MATCHES "${forbidden}")
+        message(FATAL_ERROR "${BINARY} links ${forbidden}:\n${libs}")
+    endif()
+endforeach()
+message(STATUS "${BINARY} links none of Qt Sql, Qt HttpServer, yaml-cpp")
