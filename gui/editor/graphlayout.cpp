@@ -95,7 +95,10 @@ QHash<QString, QPointF> layoutAll(const Pipeline &pipeline, LayoutDirection dire
         return result;
     const QHash<QString, int> first = firstIndexByName(pipeline);
 
-    std::unique_ptr<GVC_t, GvcDeleter> gvc(gvContext());
+    // One context per thread for the program's life: Graphviz 2.42 leaks its plugin
+    // configuration (~3.6 KB) at every gvContext(), and a context serves any number of
+    // layouts. (Contexts are not shared between threads.)
+    thread_local const std::unique_ptr<GVC_t, GvcDeleter> gvc(gvContext());
     Agraph_t *g = agopen(gv("pipeline"), Agdirected, nullptr);
     agattr(g, AGRAPH, gv("rankdir"), gv(direction == LayoutDirection::LeftToRight ? "LR" : "TB"));
     // No edge routing: the editor draws its own arrows.

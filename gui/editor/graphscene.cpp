@@ -56,10 +56,16 @@ GraphScene::GraphScene(PipelineDocument *document, QObject *parent)
 
 GraphScene::~GraphScene()
 {
-    // Edges refer to their jobs: delete them first.
+    // QGraphicsScene's destructor would emit selectionChanged into this half-destroyed
+    // object while it removes the items: remove them here, edges (which refer to their
+    // jobs) first.
+    blockSignals(true);
     for (auto &[key, edge] : m_edges)
         delete edge;
     m_edges.clear();
+    for (auto &[key, item] : m_jobs)
+        delete item;
+    m_jobs.clear();
 }
 
 quint64 GraphScene::edgeKey(JobId from, JobId to)
