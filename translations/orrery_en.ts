@@ -245,6 +245,30 @@
         <source>Next runs:</source>
         <translation>Next runs:</translation>
     </message>
+    <message>
+        <source>HH:MM, in the job&apos;s time zone</source>
+        <translation>HH:MM, in the job&apos;s time zone</translation>
+    </message>
+    <message>
+        <source>Not &amp;before:</source>
+        <translation>Not &amp;before:</translation>
+    </message>
+    <message>
+        <source>e.g. 01:00-05:00</source>
+        <translation>e.g. 01:00-05:00</translation>
+    </message>
+    <message>
+        <source>Time &amp;window:</source>
+        <translation>Time &amp;window:</translation>
+    </message>
+    <message>
+        <source>run only when this holds</source>
+        <translation>run only when this holds</translation>
+    </message>
+    <message>
+        <source>C&amp;ondition:</source>
+        <translation>C&amp;ondition:</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Editor::MoveJobsCommand</name>

@@ -245,6 +245,30 @@
         <source>Next runs:</source>
         <translation>接下来的运行时间：</translation>
     </message>
+    <message>
+        <source>HH:MM, in the job&apos;s time zone</source>
+        <translation>HH:MM，按作业的时区</translation>
+    </message>
+    <message>
+        <source>Not &amp;before:</source>
+        <translation>不早于(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>e.g. 01:00-05:00</source>
+        <translation>例如 01:00-05:00</translation>
+    </message>
+    <message>
+        <source>Time &amp;window:</source>
+        <translation>时间窗口(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>run only when this holds</source>
+        <translation>仅在条件成立时运行</translation>
+    </message>
+    <message>
+        <source>C&amp;ondition:</source>
+        <translation>条件(&amp;O)：</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Editor::MoveJobsCommand</name>

@@ -4,6 +4,8 @@
 #include "inspectorfields.h"
 
 #include <cron/cronexpression.h>
+#include <cron/timewindow.h>
+#include <dag/condition.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -100,6 +102,18 @@ JobInspector::JobInspector(PipelineDocument *document, QWidget *parent)
     m_locks->setObjectName(u"resources"_s);
     m_locks->setPlaceholderText(tr("database_lock:primary_db, ..."));
     form->addRow(tr("Loc&ks:"), m_locks);
+    m_notBefore = new QLineEdit(m_form);
+    m_notBefore->setObjectName(u"not_before"_s);
+    m_notBefore->setPlaceholderText(tr("HH:MM, in the job's time zone"));
+    form->addRow(tr("Not &before:"), m_notBefore);
+    m_window = new QLineEdit(m_form);
+    m_window->setObjectName(u"window"_s);
+    m_window->setPlaceholderText(tr("e.g. 01:00-05:00"));
+    form->addRow(tr("Time &window:"), m_window);
+    m_condition = new QLineEdit(m_form);
+    m_condition->setObjectName(u"condition"_s);
+    m_condition->setPlaceholderText(tr("run only when this holds"));
+    form->addRow(tr("C&ondition:"), m_condition);
     m_dependencies = new QLabel(m_form);
     m_dependencies->setWordWrap(true);
     form->addRow(tr("Runs after:"), m_dependencies);
@@ -217,6 +231,51 @@ JobInspector::JobInspector(PipelineDocument *document, QWidget *parent)
             return true;
         });
     });
+    connect(m_notBefore, &QLineEdit::editingFinished, this, [this] {
+        const QString text = m_notBefore->text().trimmed();
+        std::optional<int> minute;
+        if (!text.isEmpty()) {
+            const Result<int> parsed = Cron::parseTimeOfDay(text);
+            if (!parsed) {
+                showError(parsed.error().message);
+                return;
+            }
+            minute = *parsed;
+        }
+        edit([&](Job &j) {
+            j.notBeforeMinute = minute;
+            return true;
+        });
+    });
+    connect(m_window, &QLineEdit::editingFinished, this, [this] {
+        const QString text = m_window->text().trimmed();
+        std::optional<DailyWindow> window;
+        if (!text.isEmpty()) {
+            const Result<DailyWindow> parsed = Cron::parseDailyWindow(text);
+            if (!parsed) {
+                showError(parsed.error().message);
+                return;
+            }
+            window = *parsed;
+        }
+        edit([&](Job &j) {
+            j.window = window;
+            return true;
+        });
+    });
+    connect(m_condition, &QLineEdit::editingFinished, this, [this] {
+        const QString text = m_condition->text().trimmed();
+        if (!text.isEmpty()) {
+            if (const auto parsed = Dag::ConditionExpression::parse(text); !parsed) {
+                showError(parsed.error().message);
+                return;
+            }
+        }
+        edit([&](Job &j) {
+            j.condition = text;
+            return true;
+        });
+    });
     connect(m_enabled, &QCheckBox::clicked, this, [this](bool on) {
         edit([on](Job &j) {
             j.enabled = on;
@@ -292,6 +351,10 @@ void JobInspector::refresh()
     m_weight->setCurrentIndex(m_weight->findData(int(job->weight)));
     m_labels->setText(labelsToText(job->labels));
     m_locks->setText(locksToText(job->resources));
+    m_notBefore->setText(job->notBeforeMinute ? Cron::timeOfDayText(*job->notBeforeMinute)
+                                              : QString());
+    m_window->setText(job->window ? Cron::dailyWindowText(*job->window) : QString());
+    m_condition->setText(job->condition);
     m_dependencies->setText(job->dependencies.isEmpty()
                                     ? tr("(nothing: starts by its schedule or by hand)")
                                     : dependenciesToText(job->dependencies));

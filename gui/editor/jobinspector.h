@@ -68,6 +68,9 @@ private:
     QComboBox *m_weight;
     QLineEdit *m_labels;
     QLineEdit *m_locks;
+    QLineEdit *m_notBefore;
+    QLineEdit *m_window;
+    QLineEdit *m_condition;
     QLabel *m_dependencies;
     QCheckBox *m_enabled;
 };

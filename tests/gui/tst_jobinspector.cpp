@@ -25,6 +25,7 @@ private slots:
     void schedulePreview();
     void editsBecomeUndoCommands();
     void refusesADuplicateName();
+    void timeDependenciesAndCondition();
 };
 
 void tst_JobInspector::labelsFromText_data()
@@ -145,6 +146,35 @@ void tst_JobInspector::refusesADuplicateName()
     QCOMPARE(doc.pipeline(), chain());
     QCOMPARE(name->text(), u"b"_s);
     QVERIFY(!inspector.errorText().isEmpty());
+}
+
+void tst_JobInspector::timeDependenciesAndCondition()
+{
+    PipelineDocument doc;
+    doc.load(chain());
+    JobInspector inspector(&doc);
+    inspector.setJob(doc.idOf(u"c"_s));
+    auto *window = qobject_cast<QLineEdit *>(inspector.field(u"window"_s));
+    auto *notBefore = qobject_cast<QLineEdit *>(inspector.field(u"not_before"_s));
+    QVERIFY(window && notBefore);
+    window->setText(u"between 22:00 and 02:00"_s);
+    emit window->editingFinished();
+    QCOMPARE(doc.pipeline().job(u"c"_s)->window, std::optional(DailyWindow{22 * 60, 2 * 60}));
+    QCOMPARE(window->text(), u"22:00-02:00"_s);  // refreshed from the document
+    notBefore->setText(u"8:30"_s);
+    emit notBefore->editingFinished();
+    QCOMPARE(doc.pipeline().job(u"c"_s)->notBeforeMinute, std::optional(8 * 60 + 30));
+
+    // Refused: the document is not touched.
+    window->setText(u"25:00-02:00"_s);
+    emit window->editingFinished();
+    QVERIFY(!inspector.errorText().isEmpty());
+    QCOMPARE(doc.undoStack()->count(), 2);
+
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    QCOMPARE(doc.pipeline(), chain());
+    QCOMPARE(window->text(), QString());
 }
 
 QTEST_MAIN(tst_JobInspector)
