@@ -389,8 +389,8 @@ QList<Error> validateAll(const Pipeline &pipeline)
             continue;
         const Result<ConditionExpression> condition = ConditionExpression::parse(job.condition);
         if (!condition) {
-            const QString message = Tr::tr("condition of job '%1': %2")
-                                            .arg(job.name, condition.error().message);
+            const QString message
+                    = Tr::tr("condition of job '%1': %2").arg(job.name, condition.error().message);
             found.push_back({i, after, locatedError(ErrorCode::Syntax, message, job.location)});
             continue;
         }
@@ -404,9 +404,9 @@ QList<Error> validateAll(const Pipeline &pipeline)
                                      "has no parameter '%3'")
                                       .arg(job.name, variable, parts.at(1));
             } else if (parts.size() == 3 && parts.at(0) == u"upstream"_s) {
-                const bool dependsOn = std::any_of(
-                        job.dependencies.cbegin(), job.dependencies.cend(),
-                        [&](const Dependency &d) { return d.job == parts.at(1); });
+                const bool dependsOn
+                        = std::any_of(job.dependencies.cbegin(), job.dependencies.cend(),
+                                      [&](const Dependency &d) { return d.job == parts.at(1); });
                 if (!dependsOn) {
                     code = ErrorCode::UnknownDependency;
                     message = Tr::tr("the condition of job '%1' uses '${%2}', but '%1' does not "
