@@ -154,7 +154,7 @@ void AgentService::shutdown(const QString &reason)
 
 void AgentService::finishShutdownIfIdle()
 {
-    if (!m_shuttingDown || m_stoppedEmitted || !m_executors.isEmpty())
+    if (!m_shuttingDown || m_stoppedEmitted || !m_executors.isEmpty() || !m_finished.isEmpty())
         return;
     m_stoppedEmitted = true;
     m_heartbeatTimer.stop();
@@ -222,7 +222,7 @@ void AgentService::sendHello()
     body.maxParallel = m_config.maxParallel;
     for (auto it = m_executors.cbegin(); it != m_executors.cend(); ++it)
         body.running.append({it.key().runId, it.key().attempt});
-    body.spooledResults = m_unacked.size();
+    body.spooledResults = m_unacked.size() + m_finished.size();
     body.credential = m_credential;
     m_channel->send(body);
 }
@@ -373,6 +373,11 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
         refuse(message, ErrorCode::Conflict, u"run %1 is already running here"_s.arg(name));
         return;
     }
+    if (endedUnspooled(key)) {
+        qCInfo(lcAgent).noquote() << "run" << name
+                                  << "dispatched again as it ended; its result follows";
+        return;
+    }
     if (const auto it = m_unacked.constFind(key); it != m_unacked.constEnd()) {
         qCInfo(lcAgent).noquote() << "run" << name
                                   << "dispatched again after it finished; re-sending its result";
@@ -427,20 +432,38 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
 
 void AgentService::onRunFinished(Executor *executor, const RunOutcome &outcome)
 {
-    const Key key{outcome.runId, outcome.attempt};
-    m_executors.remove(key);
+    m_executors.remove({outcome.runId, outcome.attempt});
     executor->deleteLater();
+    // Runs that end in the same event-loop turn share one spool file and one disk flush.
+    if (m_finished.isEmpty())
+        QMetaObject::invokeMethod(this, &AgentService::spoolFinished, Qt::QueuedConnection);
+    m_finished.append(outcome);
+}
 
-    // On disk first: once this returns, a crash or a lost connection cannot lose the result.
-    if (const Result<void> stored = m_spool->store(outcome); !stored) {
+bool AgentService::endedUnspooled(const Key &key) const
+{
+    return std::any_of(m_finished.cbegin(), m_finished.cend(), [&](const RunOutcome &o) {
+        return o.runId == key.runId && o.attempt == key.attempt;
+    });
+}
+
+void AgentService::spoolFinished()
+{
+    const QList<RunOutcome> finished = std::exchange(m_finished, {});
+    if (finished.isEmpty())
+        return;
+    // On disk first: once this returns, a crash or a lost connection cannot lose the results.
+    if (const Result<void> stored = m_spool->store(finished); !stored) {
         qCCritical(lcAgent).noquote()
-                << "cannot spool the result of run" << runName(outcome.runId, outcome.attempt)
-                << "- it is sent but would be lost if the master does not get it:"
+                << "cannot spool the results of" << finished.size()
+                << "run(s) - they are sent but would be lost if the master does not get them:"
                 << stored.error().toString();
     }
-    m_unacked.insert(key, outcome);
-    sendResult(outcome);
-    emit runFinished(outcome);
+    for (const RunOutcome &outcome : finished) {
+        m_unacked.insert({outcome.runId, outcome.attempt}, outcome);
+        sendResult(outcome);
+        emit runFinished(outcome);
+    }
     finishShutdownIfIdle();
 }
 
@@ -455,6 +478,8 @@ void AgentService::onStop(const Protocol::Envelope &message, const Protocol::Run
         sendResult(*it);  // it ended already; the master may have missed the result
         return;
     }
+    if (endedUnspooled(key))
+        return;  // its result follows
     refuse(message, ErrorCode::NotFound,
            u"run %1 is not running here"_s.arg(runName(body.runId, body.attempt)));
 }

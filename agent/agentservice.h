@@ -113,6 +113,10 @@ private:
     void onAck(const Protocol::AckBody &body);
     void onErrorReply(const Protocol::Envelope &message, const Protocol::ErrorBody &body);
     void onRunFinished(Executor *executor, const RunOutcome &outcome);
+    // Spools the results of the runs that ended since the last call (one disk flush for all of
+    // them), then reports them. Queued once per event-loop turn by onRunFinished().
+    void spoolFinished();
+    bool endedUnspooled(const Key &key) const;  // in m_finished
 
     void sendEnrol();
     void sendHello();
@@ -147,6 +151,7 @@ private:
     bool m_stoppedEmitted = false;
     QHash<Key, Executor *> m_executors;  // children, deleted (later) when they finish
     QHash<Key, RunOutcome> m_unacked;    // spooled, not acknowledged yet
+    QList<RunOutcome> m_finished;        // ended, waiting for spoolFinished()
     QList<Key> m_acked;                  // acknowledged in this process, newest last (bounded)
 };
 

@@ -63,6 +63,8 @@ private slots:
     void storeSurvivesRestartUntilAcknowledged();
     void pendingIsOldestFirst();
     void storeOverwritesSameAttempt();
+    void groupSharesOneFileUntilAllAcknowledged();
+    void attemptStoredAgainKeepsItsNeighbours();
     void jsonRoundTrip();
     void garbledFilesAreMovedAside_data();
     void garbledFilesAreMovedAside();
@@ -128,6 +130,60 @@ void tst_ResultSpool::storeOverwritesSameAttempt()
     const auto pending = spool->pending();
     QCOMPARE(pending.results.size(), 1);
     QCOMPARE(pending.results.first(), second);
+}
+
+void tst_ResultSpool::groupSharesOneFileUntilAllAcknowledged()
+{
+    QTemporaryDir tmp;
+    const QList<SpooledResult> group{sample(40, 1, 1000), sample(41, 2, 900, RunState::Failed),
+                                     sample(42, 1, 1100)};
+    {
+        auto spool = ResultSpool::open(tmp.path());
+        QVERIFY(spool);
+        QVERIFY(spool->store(group));
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{u"40-1.json"_s});
+        QVERIFY(spool->acknowledge(RunId(41), 2));
+        QVERIFY(QFile::exists(tmp.filePath(u"40-1.json"_s)));
+    }
+    // After a restart the file still holds all three (the acknowledgement was not written
+    // down): all three are re-sent, oldest first.
+    auto spool = ResultSpool::open(tmp.path());
+    QVERIFY(spool);
+    const auto pending = spool->pending();
+    QCOMPARE(pending.errors.size(), 0);
+    const QList<SpooledResult> expected{group.at(1), group.at(0), group.at(2)};
+    QCOMPARE(pending.results, expected);
+
+    QVERIFY(spool->acknowledge(RunId(40), 1));
+    QVERIFY(spool->acknowledge(RunId(42), 1));
+    QVERIFY(QFile::exists(tmp.filePath(u"40-1.json"_s)));  // 41/2 not acknowledged since
+    QVERIFY(spool->acknowledge(RunId(41), 2));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden), QStringList());
+    QCOMPARE(spool->pending().results.size(), 0);
+}
+
+void tst_ResultSpool::attemptStoredAgainKeepsItsNeighbours()
+{
+    QTemporaryDir tmp;
+    auto spool = ResultSpool::open(tmp.path());
+    QVERIFY(spool);
+    QVERIFY(spool->store({sample(50, 1, 1000, RunState::Failed), sample(51, 1, 1000)}));
+    // 50/1 again, alone: its file name is the group's; 51/1 must survive the replacement.
+    const SpooledResult again = sample(50, 1, 2000, RunState::Cancelled);
+    QVERIFY(spool->store(again));
+    const auto pending = spool->pending();
+    QCOMPARE(pending.errors.size(), 0);
+    const QList<SpooledResult> expected{sample(51, 1, 1000), again};
+    QCOMPARE(pending.results, expected);
+
+    // Superseded in another file: the old group file goes once its other attempt is acked.
+    QVERIFY(spool->store({sample(60, 1, 1000), sample(61, 1, 1000)}));
+    QVERIFY(spool->store(sample(61, 1, 3000, RunState::Failed)));
+    QVERIFY(spool->acknowledge(RunId(60), 1));
+    QVERIFY(!QFile::exists(tmp.filePath(u"60-1.json"_s)));
+    QVERIFY(QFile::exists(tmp.filePath(u"61-1.json"_s)));
+    QCOMPARE(spool->pending().results.size(), 3);
 }
 
 void tst_ResultSpool::jsonRoundTrip()
