@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <climits>
@@ -91,6 +92,22 @@ static QString checkWorkingDirectory(const QString &dir)
     return {};
 }
 
+std::optional<QStringList> Executor::plainCommand(const QString &command)
+{
+    // Characters with no meaning to the shell; anything else (quotes, $, globs, redirections,
+    // ;, &, |, ~, #, tabs, newlines, backslashes...) goes through /bin/sh -c.
+    static const QRegularExpression plain(u"^[A-Za-z0-9/._+,:=@%^ -]+$"_s);
+    if (!plain.match(command).hasMatch())
+        return std::nullopt;
+    const QStringList words = command.split(u' ', Qt::SkipEmptyParts);
+    if (words.isEmpty() || !words.first().startsWith(u'/'))
+        return std::nullopt;  // a name looked up in PATH: the shell's lookup and messages
+    const QFileInfo program(words.first());
+    if (!program.isFile() || !program.isExecutable())
+        return std::nullopt;  // the shell reports "not found" / "permission denied" (127/126)
+    return words;
+}
+
 void Executor::start()
 {
     if (m_running || m_done) {
@@ -109,8 +126,14 @@ void Executor::start()
     }
 
     m_process = new QProcess(this);
-    m_process->setProgram(u"/bin/sh"_s);
-    m_process->setArguments({u"-c"_s, m_spec.command});
+    if (std::optional<QStringList> words = plainCommand(m_spec.command)) {
+        m_direct = true;
+        m_process->setProgram(words->takeFirst());
+        m_process->setArguments(*words);
+    } else {
+        m_process->setProgram(u"/bin/sh"_s);
+        m_process->setArguments({u"-c"_s, m_spec.command});
+    }
     m_process->setProcessEnvironment(
             environmentFor(m_spec, QProcessEnvironment::systemEnvironment()));
     if (!m_spec.workingDirectory.isEmpty())
@@ -225,6 +248,11 @@ void Executor::onProcessFinished(int exitCode, QProcess::ExitStatus status)
     // pipe, children ignoring SIGTERM) goes too, so we never wait for their EOF.
     signalGroup(SIGKILL);
 
+    if (status == QProcess::CrashExit && m_direct && !m_terminating) {
+        // What /bin/sh -c reports for a command killed by a signal: exit status 128 + signal.
+        status = QProcess::NormalExit;
+        exitCode += 128;
+    }
     if (status == QProcess::NormalExit) {
         m_outcome.exitCode = exitCode;
         m_outcome.signal = 0;
@@ -251,7 +279,7 @@ void Executor::onErrorOccurred(QProcess::ProcessError error)
     if (error != QProcess::FailedToStart)
         return;  // the others are followed by finished()
     m_outcome.state = RunState::Failed;
-    m_outcome.reason = u"cannot start /bin/sh: %1"_s.arg(m_process->errorString());
+    m_outcome.reason = u"cannot start %1: %2"_s.arg(m_process->program(), m_process->errorString());
     finish();
 }
 

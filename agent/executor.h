@@ -12,7 +12,10 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
+
+#include <optional>
 
 namespace Orrery::Agent {
 
@@ -21,7 +24,7 @@ struct RunSpec
 {
     RunId runId;
     int attempt = 1;
-    QString command;              // given to /bin/sh -c
+    QString command;              // given to /bin/sh -c, or run directly, see plainCommand()
     QMap<QString, QString> env;   // added to the minimal base environment, see environmentFor()
     QString workingDirectory;     // empty: the agent's own working directory
     qint64 timeoutMs = 0;         // 0 or less: no timeout
@@ -30,7 +33,12 @@ struct RunSpec
 };
 
 // Runs one RunSpec as `/bin/sh -c command` in its own session/process group (the child calls
-// setsid()), streams its output in chunks and reports how it ended.
+// setsid()), streams its output in chunks and reports how it ended. A command without shell
+// syntax whose first word is the absolute path of an executable file is run directly, without
+// the shell (one process less per run), and reported as the shell would report it: a command
+// killed by a signal the executor did not send exits with 128 + the signal. One difference
+// remains: on timeout or stop, a command that ignores SIGTERM ends after the grace period by
+// SIGKILL, where the shell (which dies of the SIGTERM) ended the run at once.
 //
 // Ending: the shell's exit ends the run. Whatever is left in its process group at that moment
 // (background children that still hold the pipe, a child that ignores SIGTERM) is killed with
@@ -75,6 +83,10 @@ public:
     static Result<void> checkRunAsAllowed(bool allowRoot);
     static Result<void> checkRunAsAllowed(uint effectiveUid, bool allowRoot);  // test seam
 
+    // The program and arguments of a command that needs no shell (see the class comment);
+    // std::nullopt for one that goes through /bin/sh -c.
+    static std::optional<QStringList> plainCommand(const QString &command);
+
 signals:
     void started(qint64 pid);
     // seq counts chunks over both streams, from 0, so a consumer can interleave them.
@@ -99,6 +111,7 @@ private:
     qint64 m_pgid = 0;
     bool m_running = false;
     bool m_terminating = false;
+    bool m_direct = false;  // run without /bin/sh, see plainCommand()
     bool m_done = false;
     quint64 m_seq = 0;
     quint64 m_delivered = 0;

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -181,6 +182,9 @@ private slots:
     void stdoutAndStderrAreSeparate();
     void nonZeroExitFails();
     void killedBySignalFails();
+    void plainCommand_data();
+    void plainCommand();
+    void plainCommandRunsWithoutShell();
     void environmentAndWorkingDirectory();
     void environmentFor();
     void badWorkingDirectory_data();
@@ -279,6 +283,64 @@ void tst_Executor::killedBySignalFails()
     QCOMPARE(outcome.state, RunState::Failed);
     QCOMPARE(outcome.exitCode, -1);
     QCOMPARE(outcome.signal, SIGKILL);
+}
+
+void tst_Executor::plainCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QStringList>("words");  // empty: through /bin/sh -c
+    QTest::newRow("absolute-with-args")
+            << u"/bin/echo a  b=1 -x"_s << QStringList{u"/bin/echo"_s, u"a"_s, u"b=1"_s, u"-x"_s};
+    QTest::newRow("surrounding-spaces") << u"  /bin/true  "_s << QStringList{u"/bin/true"_s};
+    QTest::newRow("name-looked-up-in-path") << u"true"_s << QStringList();
+    QTest::newRow("relative-path") << u"./run.sh"_s << QStringList();
+    QTest::newRow("single-quotes") << u"/bin/echo 'a b'"_s << QStringList();
+    QTest::newRow("double-quotes") << u"/bin/echo \"a\""_s << QStringList();
+    QTest::newRow("variable") << u"/bin/echo $HOME"_s << QStringList();
+    QTest::newRow("glob") << u"/bin/ls *.log"_s << QStringList();
+    QTest::newRow("redirection") << u"/bin/true >out"_s << QStringList();
+    QTest::newRow("sequence") << u"/bin/true; /bin/true"_s << QStringList();
+    QTest::newRow("pipe") << u"/bin/true | /bin/cat"_s << QStringList();
+    QTest::newRow("background") << u"/bin/sleep 1 &"_s << QStringList();
+    QTest::newRow("tilde") << u"/bin/ls ~"_s << QStringList();
+    QTest::newRow("comment") << u"/bin/true #x"_s << QStringList();
+    QTest::newRow("tab") << u"/bin/echo\ta"_s << QStringList();
+    QTest::newRow("newline") << u"/bin/true\n/bin/false"_s << QStringList();
+    QTest::newRow("backslash") << u"/bin/echo a\\ b"_s << QStringList();
+    QTest::newRow("missing-program") << u"/nonexistent/program"_s << QStringList();
+    QTest::newRow("not-executable") << u"/etc/passwd"_s << QStringList();
+    QTest::newRow("directory") << u"/bin"_s << QStringList();
+    QTest::newRow("empty") << QString() << QStringList();
+}
+
+void tst_Executor::plainCommand()
+{
+    QFETCH(QString, command);
+    QFETCH(QStringList, words);
+    const std::optional<QStringList> plain = Executor::plainCommand(command);
+    QCOMPARE(plain.value_or(QStringList()), words);
+}
+
+void tst_Executor::plainCommandRunsWithoutShell()
+{
+    // The test binary by its absolute path: no shell between the agent and it, and a kill by
+    // a signal reads as the shell would report it (128 + signal), like killedBySignalFails'
+    // shell reports its own.
+    const QString self = QCoreApplication::applicationFilePath();
+    QVERIFY(Executor::plainCommand(self).has_value());
+    Executor exec(specFor(self, u"sleep 30000"_s), m_clock);
+    QString exe;
+    connect(&exec, &Executor::started, this, [&exe](qint64 pid) {
+        s_seenPids.append(pid);
+        exe = QFileInfo(u"/proc/%1/exe"_s.arg(pid)).symLinkTarget();
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
+    });
+    RUN_TO_END(exec, outcome, 10000);
+    QCOMPARE(exe, QFileInfo(self).canonicalFilePath());
+    QCOMPARE(outcome.state, RunState::Failed);
+    QCOMPARE(outcome.exitCode, 128 + SIGKILL);
+    QCOMPARE(outcome.signal, 0);
+    QVERIFY(outcome.reason.contains(u"137"_s));
 }
 
 void tst_Executor::environmentAndWorkingDirectory()
