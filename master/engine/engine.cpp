@@ -85,7 +85,7 @@ void Engine::Private::beginWork(bool queueFlush)
     }
 }
 
-void Engine::Private::flush()
+bool Engine::Private::flush()
 {
     flushQueued = false;
     if (ownBatch) {
@@ -95,7 +95,7 @@ void Engine::Private::flush()
                        qint64(outbox.size()), qPrintable(r.error().toString()));
             store.rollbackBatch();
             outbox.clear();
-            return;
+            return false;
         }
     }
     const QList<Outgoing> pending = std::exchange(outbox, {});
@@ -103,6 +103,7 @@ void Engine::Private::flush()
         if (o.channel)
             o.channel->send(o.envelope);
     }
+    return true;
 }
 
 bool Engine::Private::post(Net::Channel *channel, Protocol::Envelope envelope)

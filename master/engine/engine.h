@@ -114,6 +114,11 @@ public:
     // ---- runs --------------------------------------------------------------------------
     // A manual run now (trigger Manual), whatever the schedule.
     Result<RunRecord> runJob(JobId id, const Actor &actor);
+    // Manual runs of several jobs (a job may be listed more than once) created and audited in
+    // one transaction: one disk flush for all of them, answered once it is durable. Every id
+    // is checked first (NotFound: nothing is created); a later store error returns it, and
+    // the runs created before it stay.
+    Result<QList<RunRecord>> runJobs(const QList<JobId> &ids, const Actor &actor);
     // Cancels the job's waiting runs and stops its running ones (run.stop to the agent; the
     // run ends `cancelled` when the agent reports). Returns the runs it acted on.
     Result<QList<RunRecord>> stopJob(JobId id, const Actor &actor);

@@ -183,8 +183,8 @@ struct Engine::Private
     // (so that every message already read is in it), otherwise the caller flushes.
     void beginWork(bool queueFlush);
     // Commits the open batch, then sends the outbox. On a failed commit nothing is sent (the
-    // agents re-send what was not acknowledged).
-    void flush();
+    // agents re-send what was not acknowledged) and false is returned.
+    bool flush();
     // Sends now, or after the commit when a batch is open. False when the channel is closed.
     bool post(Net::Channel *channel, Protocol::Envelope envelope);
     template<typename Body>

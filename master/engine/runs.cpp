@@ -523,19 +523,50 @@ void Engine::Private::loseRun(RunId id, const QString &reason)
 
 Result<RunRecord> Engine::runJob(JobId id, const Actor &actor)
 {
+    auto runs = runJobs({id}, actor);
+    if (!runs)
+        return runs.error();
+    return runs->first();
+}
+
+Result<QList<RunRecord>> Engine::runJobs(const QList<JobId> &ids, const Actor &actor)
+{
     d->flush();
-    auto job = d->jobs.find(id);
-    if (job == d->jobs.end())
-        return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
-    auto record = d->createRun(*job, RunTrigger::Manual, d->clock.now(), 0);
-    if (!record)
-        return record.error();
-    d->audit(actor, u"task.execute"_s, job->record.job.name,
-             u"run=%1"_s.arg(record->run.id().toString()));
+    for (JobId id : ids) {
+        if (!d->jobs.contains(id))
+            return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
+    }
+    // One batch: the runs, their audit entries and the dispatches they lead to are committed
+    // together, and the dispatches are sent after the commit.
+    d->beginWork(false);
+    QList<RunId> created;
+    Error failure;
+    for (JobId id : ids) {
+        auto job = d->jobs.find(id);
+        auto record = d->createRun(*job, RunTrigger::Manual, d->clock.now(), 0);
+        if (!record) {
+            failure = record.error();
+            break;
+        }
+        created.append(record->run.id());
+        d->audit(actor, u"task.execute"_s, job->record.job.name,
+                 u"run=%1"_s.arg(record->run.id().toString()));
+    }
     d->processPipelines();
     d->dispatchPending();
-    auto current = m_store.run(record->run.id());
-    return current ? *current : *record;
+    if (!d->flush())
+        return makeError(ErrorCode::Storage, Tr::tr("the runs could not be stored"));
+    if (failure.code != ErrorCode::None)
+        return failure;
+    QList<RunRecord> out;
+    out.reserve(created.size());
+    for (RunId id : std::as_const(created)) {
+        auto current = m_store.run(id);
+        if (!current)
+            return current.error();
+        out.append(*current);
+    }
+    return out;
 }
 
 Result<QList<RunRecord>> Engine::stopJob(JobId id, const Actor &actor)

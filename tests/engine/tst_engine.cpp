@@ -50,6 +50,7 @@ private slots:
     void misfireAfterRestart_data();
     void misfireAfterRestart();
     void stopJobCancelsWaitingRuns();
+    void runJobsCreatesAllOrNothingUnknown();
     void waitingRunsSurviveRestart();
     void examplePipelineRunsInOrder();
     void applyYamlErrorsAreLocated();
@@ -326,6 +327,36 @@ void tst_Engine::misfireAfterRestart()
     engine = newEngine();
     QVERIFY(engine);
     QCOMPARE(runsOf(*m_store, id).size(), 1 + hours.size());
+}
+
+void tst_Engine::runJobsCreatesAllOrNothingUnknown()
+{
+    auto engine = newEngine();
+    QVERIFY(engine);
+    Job job = makeJob(u"manual"_s);
+    job.concurrency = ConcurrencyPolicy::Allow;
+    auto created = engine->createJob(job, tester());
+    QVERIFY(created);
+    const JobId id = created->job.id;
+
+    // An unknown id anywhere in the list: nothing is created.
+    auto refused = engine->runJobs({id, JobId(987654321)}, tester());
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::NotFound);
+    QCOMPARE(runsOf(*m_store, id).size(), 0);
+
+    auto runs = engine->runJobs({id, id, id}, tester());
+    QVERIFY2(runs, qPrintable(errorText(runs)));
+    QCOMPARE(runs->size(), 3);
+    for (const RunRecord &r : *runs) {
+        QCOMPARE(r.trigger, RunTrigger::Manual);
+        QCOMPARE(r.run.state(), RunState::Waiting);
+        QCOMPARE(m_store->run(r.run.id())->run.state(), RunState::Waiting);
+    }
+    QVERIFY(runs->at(0).run.id() != runs->at(1).run.id());
+    QCOMPARE(runsOf(*m_store, id).size(), 3);
+    QCOMPARE(engine->activeRunCount(), 3);
+    QVERIFY(!m_store->inBatch());  // committed before the answer
 }
 
 void tst_Engine::stopJobCancelsWaitingRuns()
