@@ -104,7 +104,7 @@ QHash<QString, QPointF> layoutAll(const Pipeline &pipeline, LayoutDirection dire
     // No edge routing: the editor draws its own arrows.
     agattr(g, AGRAPH, gv("splines"), gv(""));
     const QByteArray gapInches = QByteArray::number(kBoxGap / 72.0);
-    const QByteArray rankInches = QByteArray::number(2.5 * kBoxGap / 72.0);
+    const QByteArray rankInches = QByteArray::number(kRankGap / 72.0);
     agattr(g, AGRAPH, gv("nodesep"), gv(gapInches.constData()));
     agattr(g, AGRAPH, gv("ranksep"), gv(rankInches.constData()));
     // Fewer crossing-minimisation passes: large pipelines lay out several times faster, and
@@ -178,8 +178,7 @@ QHash<QString, QPointF> placeMissing(const Pipeline &pipeline,
         bounds |= QRectF(p, kJobBoxSize);
     }
     // Along the ranks (x for left-to-right) and across them.
-    const double rankStep
-            = (leftToRight ? kJobBoxSize.width() : kJobBoxSize.height()) + 2.5 * kBoxGap;
+    const double rankStep = (leftToRight ? kJobBoxSize.width() : kJobBoxSize.height()) + kRankGap;
     const double crossStep = (leftToRight ? kJobBoxSize.height() : kJobBoxSize.width()) + kBoxGap;
     auto rankOf = [&](const QPointF &p) { return leftToRight ? p.x() : p.y(); };
     auto crossOf = [&](const QPointF &p) { return leftToRight ? p.y() : p.x(); };

@@ -14,6 +14,8 @@ enum class LayoutDirection { LeftToRight, TopToBottom };
 // The size of a job's box in scene units, and the free space kept between boxes.
 inline constexpr QSizeF kJobBoxSize{180.0, 56.0};
 inline constexpr double kBoxGap = 24.0;
+// The space between ranks: room for an arrow's status label.
+inline constexpr double kRankGap = 96.0;
 
 // The top-left corner of every job's box (by name; the first job of a duplicated name), laid
 // out by Graphviz `dot` (libgvc) in `direction`. Boxes do not overlap. Edges are not routed
