@@ -110,7 +110,83 @@ double cpuPercent(const CpuTimes &before, const CpuTimes &after)
     return std::clamp(100.0 * (total - idle) / total, 0.0, 100.0);
 }
 
-ResourceProbe::ResourceProbe(QString procRoot) : m_procRoot(std::move(procRoot)) {}
+Result<SimulatedLoad> parseSimulatedLoad(QStringView text)
+{
+    SimulatedLoad load;
+    qsizetype start = 0;
+    while (start <= text.size()) {
+        qsizetype end = text.indexOf(u',', start);
+        if (end < 0)
+            end = text.size();
+        const QStringView item = text.sliced(start, end - start).trimmed();
+        const int column = static_cast<int>(start) + 1;
+        start = end + 1;
+        if (item.isEmpty()) {
+            if (end == text.size() && text.trimmed().isEmpty())
+                break;
+            return makeError(ErrorCode::Syntax, u"empty item"_s, 1, column);
+        }
+        const qsizetype eq = item.indexOf(u'=');
+        if (eq < 0)
+            return makeError(ErrorCode::Syntax, u"expected name=value"_s, 1, column);
+        const QStringView key = item.first(eq).trimmed();
+        QStringView value = item.sliced(eq + 1).trimmed();
+        bool ok = false;
+        if (key == u"cpu") {
+            const double v = value.toDouble(&ok);
+            if (!ok || v < 0 || v > 100)
+                return makeError(ErrorCode::InvalidValue, u"cpu must be 0..100"_s, 1, column);
+            load.cpuPercent = v;
+        } else if (key == u"memory") {
+            qint64 unit = 1;
+            if (value.endsWith(u'K'))
+                unit = qint64(1) << 10;
+            else if (value.endsWith(u'M'))
+                unit = qint64(1) << 20;
+            else if (value.endsWith(u'G'))
+                unit = qint64(1) << 30;
+            if (unit != 1)
+                value.chop(1);
+            const qint64 v = value.toLongLong(&ok);
+            if (!ok || v < 0 || v > (qint64(1) << 50) / unit)
+                return makeError(ErrorCode::InvalidValue, u"memory must be a byte count"_s, 1,
+                                 column);
+            load.memAvailableBytes = v * unit;
+        } else if (key == u"load") {
+            const double v = value.toDouble(&ok);
+            if (!ok || v < 0)
+                return makeError(ErrorCode::InvalidValue, u"load must be >= 0"_s, 1, column);
+            load.load1 = v;
+        } else {
+            return makeError(ErrorCode::UnknownKey,
+                             u"unknown name '%1' (cpu, memory, load)"_s.arg(key), 1, column);
+        }
+    }
+    return load;
+}
+
+ResourceSample applySimulatedLoad(ResourceSample sample, const SimulatedLoad &load)
+{
+    sample.cpuPercent = load.cpuPercent.value_or(sample.cpuPercent);
+    sample.memAvailableBytes = load.memAvailableBytes.value_or(sample.memAvailableBytes);
+    sample.load1 = load.load1.value_or(sample.load1);
+    return sample;
+}
+
+static Result<SimulatedLoad> simulatedLoadFrom(const QString &text)
+{
+    Result<SimulatedLoad> load = parseSimulatedLoad(text);
+    if (load)
+        return load;
+    Error e = load.error();
+    e.file = QString::fromLatin1(kSimulatedLoadVariable);
+    return e;
+}
+
+ResourceProbe::ResourceProbe(QString procRoot, const QString &simulatedLoad)
+    : m_procRoot(std::move(procRoot)), m_simulated(simulatedLoadFrom(simulatedLoad))
+{
+}
 
 static Result<QByteArray> readProcFile(const QString &path)
 {
@@ -159,7 +235,9 @@ Result<ResourceSample> ResourceProbe::sample()
     if (!load1)
         return located(load1.error(), loadPath);
     s.load1 = *load1;
-    return s;
+    if (!m_simulated)
+        return m_simulated.error();
+    return applySimulatedLoad(s, *m_simulated);
 }
 
 }  // namespace Orrery::Agent

@@ -30,6 +30,9 @@ private slots:
     void parseLoad1();
     void sampleFromDirectory();
     void sampleFromRealProc();
+    void parseSimulatedLoad_data();
+    void parseSimulatedLoad();
+    void simulatedLoadReplacesNamedValues();
 };
 
 void tst_ResourceProbe::parseProcStat_data()
@@ -207,6 +210,85 @@ void tst_ResourceProbe::sampleFromRealProc()
     QVERIFY(s->cpuPercent >= 0 && s->cpuPercent <= 100);
     QVERIFY(s->memAvailableBytes > 0);
     QVERIFY(s->load1 >= 0);
+}
+
+void tst_ResourceProbe::parseSimulatedLoad_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<SimulatedLoad>("expected");
+    QTest::addColumn<ErrorCode>("error");
+    QTest::addColumn<int>("column");
+
+    const auto load = [](std::optional<double> cpu, std::optional<qint64> mem,
+                         std::optional<double> load1) {
+        SimulatedLoad l;
+        l.cpuPercent = cpu;
+        l.memAvailableBytes = mem;
+        l.load1 = load1;
+        return l;
+    };
+    QTest::newRow("empty") << QString() << SimulatedLoad{} << ErrorCode::None << 0;
+    QTest::newRow("cpu") << u"cpu=95"_s << load(95.0, {}, {}) << ErrorCode::None << 0;
+    QTest::newRow("all-with-spaces") << u" cpu = 72.5 , memory=512M, load=3"_s
+                                     << load(72.5, qint64(512) << 20, 3.0) << ErrorCode::None << 0;
+    QTest::newRow("memory-bytes") << u"memory=1000"_s << load({}, 1000, {}) << ErrorCode::None << 0;
+    QTest::newRow("memory-kib") << u"memory=4K"_s << load({}, 4096, {}) << ErrorCode::None << 0;
+    QTest::newRow("memory-gib") << u"memory=3G"_s << load({}, qint64(3) << 30, {})
+                                << ErrorCode::None << 0;
+    QTest::newRow("cpu-boundary-100")
+            << u"cpu=100"_s << load(100.0, {}, {}) << ErrorCode::None << 0;
+    QTest::newRow("cpu-over-100") << u"cpu=100.5"_s << SimulatedLoad{} << ErrorCode::InvalidValue
+                                  << 1;
+    QTest::newRow("negative-load")
+            << u"cpu=1,load=-1"_s << SimulatedLoad{} << ErrorCode::InvalidValue << 7;
+    QTest::newRow("bad-memory-suffix")
+            << u"memory=3T"_s << SimulatedLoad{} << ErrorCode::InvalidValue << 1;
+    QTest::newRow("unknown-name") << u"cpu=1,disk=5"_s << SimulatedLoad{} << ErrorCode::UnknownKey
+                                  << 7;
+    QTest::newRow("no-equals") << u"cpu"_s << SimulatedLoad{} << ErrorCode::Syntax << 1;
+    QTest::newRow("empty-item") << u"cpu=1,,load=2"_s << SimulatedLoad{} << ErrorCode::Syntax << 7;
+}
+
+void tst_ResourceProbe::parseSimulatedLoad()
+{
+    QFETCH(QString, text);
+    QFETCH(SimulatedLoad, expected);
+    QFETCH(ErrorCode, error);
+    QFETCH(int, column);
+    const auto r = Orrery::Agent::parseSimulatedLoad(text);
+    if (error == ErrorCode::None) {
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->cpuPercent, expected.cpuPercent);
+        QCOMPARE(r->memAvailableBytes, expected.memAvailableBytes);
+        QCOMPARE(r->load1, expected.load1);
+    } else {
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, error);
+        QCOMPARE(r.error().line, 1);
+        QCOMPARE(r.error().column, column);
+    }
+}
+
+void tst_ResourceProbe::simulatedLoadReplacesNamedValues()
+{
+    QTemporaryDir proc;
+    QVERIFY(proc.isValid());
+    QVERIFY(writeFile(proc.filePath(u"stat"_s), "cpu 100 0 100 800 0 0 0 0\n"));
+    QVERIFY(writeFile(proc.filePath(u"meminfo"_s), fixture(u"meminfo"_s)));
+    QVERIFY(writeFile(proc.filePath(u"loadavg"_s), fixture(u"loadavg"_s)));
+
+    ResourceProbe probe(proc.path(), u"cpu=95,memory=256M"_s);
+    auto s = probe.sample();
+    QVERIFY(s);
+    QCOMPARE(s->cpuPercent, 95.0);
+    QCOMPARE(s->memAvailableBytes, qint64(256) << 20);
+    QCOMPARE(s->load1, 0.52);  // not named: measured
+
+    ResourceProbe broken(proc.path(), u"cpu=high"_s);
+    auto bad = broken.sample();
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().code, ErrorCode::InvalidValue);
+    QCOMPARE(bad.error().file, QString::fromLatin1(kSimulatedLoadVariable));
 }
 
 QTEST_APPLESS_MAIN(tst_ResourceProbe)
