@@ -1,0 +1,76 @@
+#pragma once
+
+#include <client/masterconnection.h>
+
+#include <QPointer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QTableView;
+class QTreeWidget;
+
+namespace Orrery::Gui {
+
+class LiveFeed;
+class RunLogView;
+class RunsFilterModel;
+class RunsModel;
+
+// The runs the master knows (newest first): filters by state, job, node and time range; the
+// selected run's attempts; its output (RunLogView). Loaded through REST, then kept current by
+// "run.changed" events.
+class RunsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunsView)
+
+public:
+    explicit RunsView(Client::MasterConnection *connection, QWidget *parent = nullptr);
+    ~RunsView() override;
+
+    RunsModel *model() const { return m_model; }
+    RunsFilterModel *filterModel() const { return m_filter; }
+    QTableView *table() const { return m_table; }
+    RunLogView *logView() const { return m_log; }
+
+    // Shows only the runs of a job (the Jobs view's "Show runs").
+    void showRunsOfJob(const QString &job);
+    // Selects a run (and shows its details); false if it is not in the table.
+    bool selectRun(qint64 runId);
+    qint64 selectedRun() const;
+
+signals:
+    // The user asked for a run's output (double-click, Enter, context menu).
+    void openLog(qint64 runId);
+    // The initial or a reconnect's REST load arrived.
+    void loaded();
+
+private:
+    void reload();
+    void onEvent(const QString &topic, const QString &kind, const QJsonObject &payload);
+    void onTimeRangeChanged(int index);
+    void showDetails();
+    void showContextMenu(const QPoint &pos);
+    void stopRun(qint64 runId);
+    void showMessage(const QString &text);
+
+    QPointer<Client::MasterConnection> m_connection;
+    LiveFeed *m_feed = nullptr;
+    RunsModel *m_model = nullptr;
+    RunsFilterModel *m_filter = nullptr;
+    QComboBox *m_state = nullptr;
+    QLineEdit *m_job = nullptr;
+    QLineEdit *m_node = nullptr;
+    QComboBox *m_range = nullptr;
+    QTableView *m_table = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_summary = nullptr;
+    QTreeWidget *m_attempts = nullptr;
+    RunLogView *m_log = nullptr;
+    QLabel *m_message = nullptr;
+};
+
+}  // namespace Orrery::Gui
