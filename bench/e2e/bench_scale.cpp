@@ -41,8 +41,7 @@ int simulateAgents(int count, const QUrl &url, const QString &ca, const QString 
         return 1;
     auto *welcomed = new int(0);  // lives as long as the process
     for (int i = 0; i < count; ++i) {
-        auto *client = new Net::WssClient({url}, *tls, Net::ChannelOptions{}, Net::Backoff{},
-                                          qApp);
+        auto *client = new Net::WssClient({url}, *tls, Net::ChannelOptions{}, Net::Backoff{}, qApp);
         const QString name = u"sim-%1"_s.arg(i, 4, 10, QChar(u'0'));
         const QString token = QString::fromUtf8(tokens.at(i));
         auto *credential = new QString;
@@ -66,19 +65,17 @@ int simulateAgents(int count, const QUrl &url, const QString &ca, const QString 
             c->send(h);
         };
         QObject::connect(client, &Net::WssClient::connected, client, [=](Net::Channel *c) {
-            QObject::connect(c, &Net::Channel::received, client,
-                             [=](const Protocol::Envelope &m) {
-                                 if (m.type == Protocol::EnrolledBody::type()) {
-                                     *credential = Protocol::bodyOf<Protocol::EnrolledBody>(m)
-                                                           ->credential;
-                                     hello(c);
-                                 } else if (m.type == Protocol::WelcomeBody::type()) {
-                                     heartbeat->start(10000);
-                                     if (++*welcomed == count)
-                                         std::printf("simulated agents: %d connected\n", count);
-                                     std::fflush(stdout);
-                                 }
-                             });
+            QObject::connect(c, &Net::Channel::received, client, [=](const Protocol::Envelope &m) {
+                if (m.type == Protocol::EnrolledBody::type()) {
+                    *credential = Protocol::bodyOf<Protocol::EnrolledBody>(m)->credential;
+                    hello(c);
+                } else if (m.type == Protocol::WelcomeBody::type()) {
+                    heartbeat->start(10000);
+                    if (++*welcomed == count)
+                        std::printf("simulated agents: %d connected\n", count);
+                    std::fflush(stdout);
+                }
+            });
             if (credential->isEmpty()) {
                 Protocol::EnrolBody e;
                 e.token = token;
@@ -141,11 +138,13 @@ int main(int argc, char **argv)
     parser.addOption({u"jobs"_s, u"Cron jobs registered."_s, u"N"_s, u"100000"_s});
     parser.addOption({u"seconds"_s, u"How long fire latency is sampled."_s, u"S"_s, u"60"_s});
     parser.addOption({u"burst"_s, u"Jobs that fire on the same second."_s, u"N"_s, u"1000"_s});
-    parser.addOption({u"agents"_s, u"Simulated agents for the memory figure."_s, u"N"_s, u"1000"_s});
+    parser.addOption(
+            {u"agents"_s, u"Simulated agents for the memory figure."_s, u"N"_s, u"1000"_s});
     parser.addOption({u"simulate-agents"_s, u"Load generator mode."_s, u"N"_s});
     parser.addOption({u"url"_s, u"Load generator: master URL."_s, u"URL"_s});
     parser.addOption({u"ca"_s, u"Load generator: CA file."_s, u"FILE"_s});
-    parser.addOption({u"tokens"_s, u"Load generator: enrolment tokens, one per line."_s, u"FILE"_s});
+    parser.addOption(
+            {u"tokens"_s, u"Load generator: enrolment tokens, one per line."_s, u"FILE"_s});
     parser.process(app);
     if (parser.isSet(u"simulate-agents"_s))
         return simulateAgents(parser.value(u"simulate-agents"_s).toInt(),
@@ -174,6 +173,9 @@ int main(int argc, char **argv)
     master.waitUntil([] { return false; }, 2000);
     const qint64 agentIdleRss = Bench::rssKiB(agent->processId());
     std::printf("agent idle RSS: %.1f MB\n", double(agentIdleRss) / 1024.0);
+    std::printf("agent %s",
+                qPrintable(Bench::formatBreakdown(Bench::memoryBreakdown(agent->processId()), 12)));
+    std::fflush(stdout);
 
     // Latency samples: every run start of a scheduled run.
     Latencies latencies;
@@ -182,58 +184,70 @@ int main(int argc, char **argv)
     qint64 lastBurstStartMs = 0;
     int burstStarted = 0;
     const QString burstPrefix = u"burst_"_s;
-    QObject::connect(&master.engine(), &Master::Engine::runChanged, &master.engine(),
-                     [&](const RunRecord &r) {
-                         if (r.run.state() != RunState::Running || !r.scheduledAt.isValid()
-                             || seen.contains(r.run.id()))
-                             return;
-                         seen.insert(r.run.id(), true);
-                         const qint64 started = r.run.currentAttempt().startedAt.toMSecsSinceEpoch();
-                         if (r.run.jobName().startsWith(burstPrefix)) {
-                             ++burstStarted;
-                             lastBurstStartMs = std::max(lastBurstStartMs, started);
-                             return;
-                         }
-                         latencies.ms.push_back(double(started - r.scheduledAt.toMSecsSinceEpoch()));
-                     });
+    QObject::connect(
+            &master.engine(), &Master::Engine::runChanged, &master.engine(),
+            [&](const RunRecord &r) {
+                if (r.run.state() != RunState::Running || !r.scheduledAt.isValid()
+                    || seen.contains(r.run.id()))
+                    return;
+                seen.insert(r.run.id(), true);
+                const qint64 started = r.run.currentAttempt().startedAt.toMSecsSinceEpoch();
+                if (r.run.jobName().startsWith(burstPrefix)) {
+                    ++burstStarted;
+                    lastBurstStartMs = std::max(lastBurstStartMs, started);
+                    return;
+                }
+                latencies.ms.push_back(double(started - r.scheduledAt.toMSecsSinceEpoch()));
+            });
 
     // 100,000 jobs, each twice an hour at its own second: about 55 fires per second.
     QElapsedTimer t;
     t.start();
-    if (!createJobs(master, jobCount,
-                    [](int i) {
-                        const int second = i % 60;
-                        const int minute = (i / 60) % 30;
-                        return u"%1 %2,%3 * * * *"_s.arg(second).arg(minute).arg(minute + 30);
-                    },
-                    u"job_"_s, &error)) {
+    if (!createJobs(
+                master, jobCount,
+                [](int i) {
+                    const int second = i % 60;
+                    const int minute = (i / 60) % 30;
+                    return u"%1 %2,%3 * * * *"_s.arg(second).arg(minute).arg(minute + 30);
+                },
+                u"job_"_s, &error)) {
         std::fprintf(stderr, "bench_scale: %s\n", qPrintable(error));
         return 1;
     }
-    std::printf("registered %d cron jobs in %.1f s\n", jobCount, double(t.elapsed()) / 1000.0);
+    std::printf("registered %d cron jobs in %.1f s; master RSS %.1f MB\n", jobCount,
+                double(t.elapsed()) / 1000.0,
+                double(Bench::rssKiB(QCoreApplication::applicationPid())) / 1024.0);
     std::fflush(stdout);
 
-    master.waitUntil([] { return false; }, seconds * 1000);
-    const size_t samples = latencies.ms.size();
-    std::printf("fire latency over %d s (%zu fires, %.1f/s): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+    if (seconds > 0) {
+        master.waitUntil([] { return false; }, seconds * 1000);
+        const size_t samples = latencies.ms.size();
+        std::printf(
+                "fire latency over %d s (%zu fires, %.1f/s): p50 %.1f ms, p99 %.1f ms, max "
+                "%.1f ms\n",
                 seconds, samples, double(samples) / seconds, Bench::median(latencies.ms),
                 Bench::percentile(latencies.ms, 99), Bench::percentile(latencies.ms, 100));
-    std::fflush(stdout);
+        std::fflush(stdout);
+    }
 
     // A burst: `burst` jobs all due at the same second, a few seconds from now.
     if (burst > 0) {
         const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(5);
         burstSecondMs = at.toSecsSinceEpoch() * 1000;
-        const QString cron = u"%1 %2 %3 * * *"_s.arg(at.time().second()).arg(at.time().minute()).arg(at.time().hour());
-        if (!createJobs(master, burst, [&](int) { return cron; }, burstPrefix, &error)) {
+        const QString cron = u"%1 %2 %3 * * *"_s.arg(at.time().second())
+                                     .arg(at.time().minute())
+                                     .arg(at.time().hour());
+        if (!createJobs(
+                    master, burst, [&](int) { return cron; }, burstPrefix, &error)) {
             std::fprintf(stderr, "bench_scale: %s\n", qPrintable(error));
             return 1;
         }
         master.waitUntil([&] { return burstStarted >= burst; }, 120000);
         const double spawnBoundMs = burst * 1000.0 / Bench::spawnRatePerSecond(1000);
-        std::printf("burst of %d jobs on one second: last child started %.0f ms after the "
-                    "second (%d started); serial spawn bound %.0f ms\n",
-                    burst, double(lastBurstStartMs - burstSecondMs), burstStarted, spawnBoundMs);
+        std::printf(
+                "burst of %d jobs on one second: last child started %.0f ms after the "
+                "second (%d started); serial spawn bound %.0f ms\n",
+                burst, double(lastBurstStartMs - burstSecondMs), burstStarted, spawnBoundMs);
         std::fflush(stdout);
     }
 
@@ -244,8 +258,10 @@ int main(int argc, char **argv)
             return 1;
         (void)master.store().beginBatch();
         for (int i = 0; i < simulated; ++i)
-            tokens.write(master.store().createEnrolToken(QDateTime::currentDateTimeUtc().addSecs(3600))
-                                 ->plaintext.toUtf8() + '\n');
+            tokens.write(master.store()
+                                 .createEnrolToken(QDateTime::currentDateTimeUtc().addSecs(3600))
+                                 ->plaintext.toUtf8()
+                         + '\n');
         (void)master.store().commitBatch();
         tokens.close();
         QProcess loadgen;
@@ -267,10 +283,11 @@ int main(int argc, char **argv)
         for (const auto &n : master.engine().nodes())
             connected += n.connected;
         const qint64 rss = Bench::rssKiB(QCoreApplication::applicationPid());
-        std::printf("master RSS with %d jobs and %d connected agents (%s): %.1f MB (%.1f MB at "
-                    "start)\n",
-                    jobCount + burst, connected, all ? "all" : "not all", double(rss) / 1024.0,
-                    double(baseRss) / 1024.0);
+        std::printf(
+                "master RSS with %d jobs and %d connected agents (%s): %.1f MB (%.1f MB at "
+                "start)\n",
+                jobCount + burst, connected, all ? "all" : "not all", double(rss) / 1024.0,
+                double(baseRss) / 1024.0);
         loadgen.kill();
         loadgen.waitForFinished();
     }

@@ -6,17 +6,18 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
-#include <QFile>
 #include <QEventLoop>
+#include <QFile>
+#include <QHash>
 #include <QThread>
 #include <QTimer>
 
-#include <algorithm>
-#include <cmath>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cmath>
 
 extern char **environ;
 
@@ -72,6 +73,61 @@ qint64 rssKiB(qint64 pid)
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return 0;
+}
+
+MemoryBreakdown memoryBreakdown(qint64 pid)
+{
+    MemoryBreakdown m;
+    auto kib = [](const QByteArray &line) {
+        return line.mid(line.indexOf(':') + 1).trimmed().split(' ').first().toLongLong();
+    };
+    QFile rollup(u"/proc/%1/smaps_rollup"_s.arg(pid));
+    if (!rollup.open(QIODevice::ReadOnly))
+        return m;
+    for (const QByteArray &line : rollup.readAll().split('\n')) {
+        if (line.startsWith("Rss:"))
+            m.rss = kib(line);
+        else if (line.startsWith("Pss:"))
+            m.pss = kib(line);
+        else if (line.startsWith("Anonymous:"))
+            m.anonymous = kib(line);
+        else if (line.startsWith("Private_Dirty:"))
+            m.privateDirty = kib(line);
+    }
+    QFile smaps(u"/proc/%1/smaps"_s.arg(pid));
+    if (!smaps.open(QIODevice::ReadOnly))
+        return m;
+    QHash<QString, qint64> byFile;
+    QString current;
+    for (const QByteArray &line : smaps.readAll().split('\n')) {
+        // A mapping's header: "start-end perms offset dev inode [path]"; then "Key: value" lines.
+        const int colon = line.indexOf(':');
+        const int space = line.indexOf(' ');
+        if (space > 0 && (colon < 0 || colon > space)) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            current = fields.size() >= 6 ? QString::fromUtf8(fields.at(5)) : u"anonymous"_s;
+        } else if (line.startsWith("Rss:")) {
+            byFile[current] += kib(line);
+        }
+    }
+    for (auto it = byFile.cbegin(); it != byFile.cend(); ++it)
+        m.files.append({it.key(), it.value()});
+    std::sort(m.files.begin(), m.files.end(),
+              [](const auto &a, const auto &b) { return a.second > b.second; });
+    return m;
+}
+
+QString formatBreakdown(const MemoryBreakdown &m, int top)
+{
+    QString text
+            = u"RSS %1 KiB (PSS %2, anonymous %3, private dirty %4, file-backed %5)\n"_s.arg(m.rss)
+                      .arg(m.pss)
+                      .arg(m.anonymous)
+                      .arg(m.privateDirty)
+                      .arg(m.rss - m.anonymous);
+    for (qsizetype i = 0; i < std::min<qsizetype>(top, m.files.size()); ++i)
+        text += u"  %1 KiB  %2\n"_s.arg(m.files.at(i).second, 6).arg(m.files.at(i).first);
+    return text;
 }
 
 double median(std::vector<double> values)

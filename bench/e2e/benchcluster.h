@@ -8,6 +8,8 @@
 #include <net/wssserver.h>
 #include <store/store.h>
 
+#include <QList>
+#include <QPair>
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
@@ -24,6 +26,21 @@ double selfCpuMs();
 double processCpuMs(qint64 pid);
 // Resident set size in KiB (VmRSS).
 qint64 rssKiB(qint64 pid);
+
+// Where a process's resident memory is (from /proc/PID/smaps_rollup and /proc/PID/smaps), in
+// KiB: rss = anonymous (heap, stacks: the process's own) + file-backed pages (shared libraries
+// and their relocations, locale files), and the mappings that hold the most.
+struct MemoryBreakdown
+{
+    qint64 rss = 0;
+    qint64 pss = 0;
+    qint64 anonymous = 0;
+    qint64 privateDirty = 0;
+    QList<QPair<QString, qint64>>
+            files;  // file (or [heap], [stack], anonymous) -> Rss, largest first
+};
+MemoryBreakdown memoryBreakdown(qint64 pid);
+QString formatBreakdown(const MemoryBreakdown &m, int top);
 double median(std::vector<double> values);
 double percentile(std::vector<double> values, double p);
 
