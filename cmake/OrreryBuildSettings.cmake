@@ -25,10 +25,11 @@ if(ORRERY_SANITIZE)
     target_link_options(orrery_build_settings INTERFACE -fsanitize=${_orrery_sanitizers})
 endif()
 
-# orrery_add_test(<name> SOURCES <files> LIBS <libs> [ENVIRONMENT <k=v>...])
-# One Qt Test executable per test class, linked to the library under test only.
+# orrery_add_test(<name> SOURCES <files> LIBS <libs> [ENVIRONMENT <k=v>...] [LAUNCHER <cmd>...])
+# One Qt Test executable per test class, linked to the library under test only. LAUNCHER runs
+# it through a command (e.g. a script that provides a private D-Bus session and keyring).
 function(orrery_add_test name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;ENVIRONMENT;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;ENVIRONMENT;LABELS;LAUNCHER" ${ARGN})
     if(NOT ARG_SOURCES)
         set(ARG_SOURCES ${name}.cpp)
     endif()
@@ -37,7 +38,7 @@ function(orrery_add_test name)
     target_compile_definitions(${name} PRIVATE
         ORRERY_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data"
         ORRERY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-    add_test(NAME ${name} COMMAND ${name})
+    add_test(NAME ${name} COMMAND ${ARG_LAUNCHER} $<TARGET_FILE:${name}>)
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;${ARG_ENVIRONMENT}")
     if(ARG_LABELS)
         set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")

@@ -2,6 +2,284 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Orrery::Connect</name>
+    <message>
+        <source>no answer from the master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master answered with status %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master sent no YAML text for &apos;%1&apos; over the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the pipeline has no name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master&apos;s answer has no pipeline run id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a time: &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run names its task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run has a numeric id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown run state &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a pipeline run lists its runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a SHA-256 fingerprint is 64 hexadecimal digits (32 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server&apos;s address is wss://host:port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trust either a CA file or a fingerprint, not both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::CertificateDialog</name>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alternative names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust this master?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The certificate of %1 is not the one trusted before.&lt;/b&gt; It may have been renewed, or someone may be in between. Trust the new one only if its fingerprint is the one your administrator gives.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing trusts the certificate of %1 yet. Compare its SHA-256 fingerprint with the one your administrator gives; if they are the same, trust it and it will be pinned for this server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trusted before:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Trust and connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::ConnectDialog</name>
+    <message>
+        <source>&amp;Forget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect to a master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove this server and its token from this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional, e.g. production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished">&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an API token (orr_…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain, never in a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the CA that signed the master&apos;s certificate (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;CA file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>or the certificate&apos;s SHA-256 (AB:CD:…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fingerprint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave both the CA file and the fingerprint empty to see the master&apos;s certificate on first contact and trust it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;onnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an API token is needed (orrery-master admin-token, or POST /api/v1/tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::ConnectionManager</name>
+    <message>
+        <source>No token for %1 from the keychain: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token could not be kept in the keychain: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token not kept: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused by %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::PipelineListDialog</name>
+    <message>
+        <source>Open a pipeline from the master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the master…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The master did not answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>status %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pipeline(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Orrery::Editor::AddJobCommand</name>
     <message>
         <source>Add job &apos;%1&apos;</source>
@@ -531,6 +809,82 @@
         <source>untitled</source>
         <translation>untitled</translation>
     </message>
+    <message>
+        <source>Pipeline run %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot show the pipeline run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open pipeline…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save to &amp;master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hide run states</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened &apos;%1&apos; from the master.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save to the master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pipeline has no name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save to the master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of the pipeline on the master:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The master did not save the pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved &apos;%1&apos; to the master.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pipeline did not start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (master)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -549,6 +903,22 @@
     <message>
         <source>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</source>
         <translation>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</translation>
+    </message>
+    <message>
+        <source>Connect to this master (wss://host:port) with the API token in the environment variable ORRERY_TOKEN, instead of the last server used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --server: trust the CA in this file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --server: trust the certificate with this SHA-256 fingerprint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the states of this pipeline run on the graph.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,283 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Orrery::Connect</name>
+    <message>
+        <source>no answer from the master</source>
+        <translation>主控没有应答</translation>
+    </message>
+    <message>
+        <source>the master answered with status %1</source>
+        <translation>主控返回状态 %1</translation>
+    </message>
+    <message>
+        <source>the master sent no YAML text for &apos;%1&apos; over the connection</source>
+        <translation>主控没有通过连接发送“%1”的 YAML 文本</translation>
+    </message>
+    <message>
+        <source>the pipeline has no name</source>
+        <translation>流水线没有名称</translation>
+    </message>
+    <message>
+        <source>the master&apos;s answer has no pipeline run id</source>
+        <translation>主控的应答中没有流水线运行 ID</translation>
+    </message>
+    <message>
+        <source>not a time: &apos;%1&apos;</source>
+        <translation>不是时间：“%1”</translation>
+    </message>
+    <message>
+        <source>a run names its task</source>
+        <translation>运行必须指明其任务</translation>
+    </message>
+    <message>
+        <source>a run has a numeric id</source>
+        <translation>运行的 ID 必须是数字</translation>
+    </message>
+    <message>
+        <source>unknown run state &apos;%1&apos;</source>
+        <translation>未知的运行状态“%1”</translation>
+    </message>
+    <message>
+        <source>a pipeline run lists its runs</source>
+        <translation>流水线运行必须列出其各个运行</translation>
+    </message>
+    <message>
+        <source>a SHA-256 fingerprint is 64 hexadecimal digits (32 bytes)</source>
+        <translation>SHA-256 指纹是 64 位十六进制数字（32 字节）</translation>
+    </message>
+    <message>
+        <source>the server&apos;s address is wss://host:port</source>
+        <translation>服务器地址的格式为 wss://主机:端口</translation>
+    </message>
+    <message>
+        <source>trust either a CA file or a fingerprint, not both</source>
+        <translation>请信任 CA 文件或指纹之一，不能同时使用</translation>
+    </message>
+    <message>
+        <source>no such file: %1</source>
+        <translation>文件不存在：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::CertificateDialog</name>
+    <message>
+        <source>Subject</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>颁发者</translation>
+    </message>
+    <message>
+        <source>Alternative names</source>
+        <translation>备用名称</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>生效时间</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>到期时间</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint</source>
+        <translation>SHA-256 指纹</translation>
+    </message>
+    <message>
+        <source>Trust this master?</source>
+        <translation>信任此主控？</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The certificate of %1 is not the one trusted before.&lt;/b&gt; It may have been renewed, or someone may be in between. Trust the new one only if its fingerprint is the one your administrator gives.</source>
+        <translation>&lt;b&gt;%1 的证书与之前信任的不同。&lt;/b&gt;它可能已被更新，也可能有人在中间拦截。只有当其指纹与管理员提供的一致时，才信任新证书。</translation>
+    </message>
+    <message>
+        <source>Nothing trusts the certificate of %1 yet. Compare its SHA-256 fingerprint with the one your administrator gives; if they are the same, trust it and it will be pinned for this server.</source>
+        <translation>%1 的证书尚未被信任。请将其 SHA-256 指纹与管理员提供的指纹比对；如果相同，信任它，此服务器将固定使用该证书。</translation>
+    </message>
+    <message>
+        <source>Trusted before:</source>
+        <translation>之前信任的：</translation>
+    </message>
+    <message>
+        <source>&amp;Trust and connect</source>
+        <translation>信任并连接(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::ConnectDialog</name>
+    <message>
+        <source>&amp;Forget</source>
+        <translation>忘记(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Connect to a master</source>
+        <translation>连接到主控</translation>
+    </message>
+    <message>
+        <source>Remove this server and its token from this computer</source>
+        <translation>从本机删除此服务器及其令牌</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>optional, e.g. production</source>
+        <translation>可选，例如 生产环境</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>an API token (orr_…)</source>
+        <translation>API 令牌（orr_…）</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain, never in a file</source>
+        <translation>保存在系统钥匙串中，从不写入文件</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>令牌(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>the CA that signed the master&apos;s certificate (PEM)</source>
+        <translation>签发主控证书的 CA（PEM）</translation>
+    </message>
+    <message>
+        <source>Choose a CA file</source>
+        <translation>选择 CA 文件</translation>
+    </message>
+    <message>
+        <source>&amp;CA file:</source>
+        <translation>CA 文件(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>or the certificate&apos;s SHA-256 (AB:CD:…)</source>
+        <translation>或证书的 SHA-256（AB:CD:…）</translation>
+    </message>
+    <message>
+        <source>&amp;Fingerprint:</source>
+        <translation>指纹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Leave both the CA file and the fingerprint empty to see the master&apos;s certificate on first contact and trust it.</source>
+        <translation>CA 文件和指纹都留空时，首次连接会显示主控的证书供您确认信任。</translation>
+    </message>
+    <message>
+        <source>C&amp;onnect</source>
+        <translation>连接(&amp;O)</translation>
+    </message>
+    <message>
+        <source>The CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt)</source>
+        <translation>PEM 证书 (*.pem *.crt)</translation>
+    </message>
+    <message>
+        <source>New server…</source>
+        <translation>新服务器…</translation>
+    </message>
+    <message>
+        <source>an API token is needed (orrery-master admin-token, or POST /api/v1/tokens)</source>
+        <translation>需要 API 令牌（orrery-master admin-token，或 POST /api/v1/tokens）</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::ConnectionManager</name>
+    <message>
+        <source>No token for %1 from the keychain: %2</source>
+        <translation>无法从钥匙串取得 %1 的令牌：%2</translation>
+    </message>
+    <message>
+        <source>The token could not be kept in the keychain: %1</source>
+        <translation>无法将令牌保存到钥匙串：%1</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2 (%3)</source>
+        <translation>已连接到 %1，用户 %2（%3）</translation>
+    </message>
+    <message>
+        <source>token not kept: %1</source>
+        <translation>令牌未保存：%1</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1: %2</source>
+        <translation>正在重新连接 %1：%2</translation>
+    </message>
+    <message>
+        <source>Refused by %1: %2</source>
+        <translation>被 %1 拒绝：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Connect::PipelineListDialog</name>
+    <message>
+        <source>Open a pipeline from the master</source>
+        <translation>从主控打开流水线</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>流水线</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>最近运行</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Asking the master…</source>
+        <translation>正在询问主控…</translation>
+    </message>
+    <message>
+        <source>The master did not answer: %1</source>
+        <translation>主控没有应答：%1</translation>
+    </message>
+    <message>
+        <source>status %1</source>
+        <translation>状态 %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pipeline(s)</source>
+        <translation>
+            <numerusform>%n 条流水线</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Orrery::Editor::AddJobCommand</name>
     <message>
         <source>Add job &apos;%1&apos;</source>
@@ -528,6 +805,82 @@
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
+    <message>
+        <source>Pipeline run %1: %2</source>
+        <translation>流水线运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot show the pipeline run</source>
+        <translation>无法显示流水线运行</translation>
+    </message>
+    <message>
+        <source>&amp;Master</source>
+        <translation>主控(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>连接(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>断开(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Open pipeline…</source>
+        <translation>打开流水线(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Save to &amp;master</source>
+        <translation>保存到主控(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Run pipeline</source>
+        <translation>运行流水线(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Hide run states</source>
+        <translation>隐藏运行状态(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Cannot connect</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>Opened &apos;%1&apos; from the master.</source>
+        <translation>已从主控打开“%1”。</translation>
+    </message>
+    <message>
+        <source>Cannot save to the master</source>
+        <translation>无法保存到主控</translation>
+    </message>
+    <message>
+        <source>The pipeline has no name.</source>
+        <translation>流水线没有名称。</translation>
+    </message>
+    <message>
+        <source>Save to the master</source>
+        <translation>保存到主控</translation>
+    </message>
+    <message>
+        <source>Name of the pipeline on the master:</source>
+        <translation>流水线在主控上的名称：</translation>
+    </message>
+    <message>
+        <source>The master did not save the pipeline</source>
+        <translation>主控没有保存流水线</translation>
+    </message>
+    <message>
+        <source>Saved &apos;%1&apos; to the master.</source>
+        <translation>已将“%1”保存到主控。</translation>
+    </message>
+    <message>
+        <source>The pipeline did not start</source>
+        <translation>流水线没有启动</translation>
+    </message>
+    <message>
+        <source>%1 (master)</source>
+        <translation>%1（主控）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -546,6 +899,22 @@
     <message>
         <source>Save a picture of the window to &lt;png&gt; and quit (for the documentation).</source>
         <translation>将窗口截图保存到 &lt;png&gt; 并退出（用于文档）。</translation>
+    </message>
+    <message>
+        <source>Connect to this master (wss://host:port) with the API token in the environment variable ORRERY_TOKEN, instead of the last server used.</source>
+        <translation>连接到此主控（wss://主机:端口），使用环境变量 ORRERY_TOKEN 中的 API 令牌，而不是上次使用的服务器。</translation>
+    </message>
+    <message>
+        <source>With --server: trust the CA in this file.</source>
+        <translation>与 --server 一起使用：信任此文件中的 CA。</translation>
+    </message>
+    <message>
+        <source>With --server: trust the certificate with this SHA-256 fingerprint.</source>
+        <translation>与 --server 一起使用：信任具有此 SHA-256 指纹的证书。</translation>
+    </message>
+    <message>
+        <source>Show the states of this pipeline run on the graph.</source>
+        <translation>在图上显示此流水线运行的状态。</translation>
     </message>
 </context>
 </TS>

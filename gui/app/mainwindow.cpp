@@ -1,6 +1,14 @@
 #include "mainwindow.h"
 
+#include <client/masterconnection.h>
 #include <config/pipelinefile.h>
+#include <connect/certificatedialog.h>
+#include <connect/connectdialog.h>
+#include <connect/connectionmanager.h>
+#include <connect/masterpipelines.h>
+#include <connect/pipelinelistdialog.h>
+#include <connect/runoverlay.h>
+#include <connect/tokenstore.h>
 #include <editor/graphscene.h>
 #include <editor/graphview.h>
 #include <editor/jobinspector.h>
@@ -15,6 +23,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -28,6 +37,8 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QUndoView>
+
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -49,6 +60,11 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     , m_scene(new GraphScene(m_document, this))
     , m_view(new GraphView(m_scene))
     , m_tabs(new QTabWidget(this))
+    , m_connection(new Client::MasterConnection(this))
+    , m_tokens(new Connect::TokenStore(u"orrery"_s, this))
+    , m_manager(new Connect::ConnectionManager(m_connection, m_tokens, settings, this))
+    , m_masterPipelines(new Connect::MasterPipelines(m_connection, m_document, this))
+    , m_overlay(new Connect::PipelineRunOverlay(m_connection, m_scene, this))
 {
     setWindowIcon(icon(u"orrery"_s));
     m_tabs->setDocumentMode(true);
@@ -57,6 +73,7 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 
     createDocks();
     createActions();
+    createMasterActions();
 
     m_zoomLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_zoomLabel);
@@ -72,6 +89,8 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_document, &PipelineDocument::fileNameChanged, this, &MainWindow::updateTitle);
+    connect(m_masterPipelines, &Connect::MasterPipelines::pipelineNameChanged, this,
+            &MainWindow::updateTitle);
 
     const auto direction = m_settings->value(u"editor/direction"_s).toString() == u"tb"_s
                                    ? LayoutDirection::TopToBottom
@@ -261,6 +280,164 @@ void MainWindow::createActions()
     connect(m_findEdit, &QLineEdit::returnPressed, this, &MainWindow::find);
 }
 
+void MainWindow::createMasterActions()
+{
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(u"connectionStatus"_s);
+    statusBar()->addPermanentWidget(m_connectionLabel);
+    m_connectionLabel->setText(m_manager->statusText());
+    connect(m_manager, &Connect::ConnectionManager::statusChanged, this, [this](const QString &t) {
+        m_connectionLabel->setText(t);
+        m_connectionLabel->setToolTip(t);
+        updateMasterActions();
+    });
+    connect(m_manager, &Connect::ConnectionManager::failed, this,
+            [this](const QString &reason) { statusBar()->showMessage(reason, 8000); });
+    m_manager->setTrustQuestion(
+            [this](const QSslCertificate &certificate, const Connect::ServerProfile &profile) {
+                if (!m_interactive)
+                    return false;
+                Connect::CertificateDialog dialog(certificate, profile.displayName(),
+                                                  profile.pinnedSha256, this);
+                return dialog.exec() == QDialog::Accepted;
+            });
+    connect(m_overlay, &Connect::PipelineRunOverlay::updated, this, [this](const QString &state) {
+        statusBar()->showMessage(
+                tr("Pipeline run %1: %2").arg(m_overlay->pipelineRunId()).arg(state), 8000);
+    });
+    connect(m_overlay, &Connect::PipelineRunOverlay::failed, this,
+            [this](const QString &reason) { problem(tr("Cannot show the pipeline run"), reason); });
+
+    QMenu *master = menuBar()->addMenu(tr("&Master"));
+    QAction *connectAction
+            = master->addAction(tr("&Connect…"), this, &MainWindow::showConnectDialog);
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    m_disconnectAction = master->addAction(tr("&Disconnect"), m_manager,
+                                           &Connect::ConnectionManager::disconnectFromServer);
+    master->addSeparator();
+    QAction *open = master->addAction(icon(u"document-open"_s), tr("&Open pipeline…"), this,
+                                      &MainWindow::showOpenFromMasterDialog);
+    open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction *save = master->addAction(icon(u"document-save"_s), tr("Save to &master"), this,
+                                      &MainWindow::saveToMaster);
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    QAction *run = master->addAction(tr("&Run pipeline"), this, &MainWindow::runOnMaster);
+    run->setShortcut(QKeySequence(Qt::Key_F5));
+    QAction *stopShowing
+            = master->addAction(tr("&Hide run states"), this, [this] { showPipelineRun(0); });
+    m_onlineActions = {open, save, run};
+    stopShowing->setEnabled(true);
+    updateMasterActions();
+}
+
+void MainWindow::updateMasterActions()
+{
+    const bool online = m_connection->isConnected();
+    for (QAction *a : std::as_const(m_onlineActions))
+        a->setEnabled(online);
+    m_disconnectAction->setEnabled(m_connection->state()
+                                   != Client::MasterConnection::State::Disconnected);
+}
+
+QString MainWindow::connectionStatus() const
+{
+    return m_connectionLabel->text();
+}
+
+void MainWindow::problem(const QString &title, const QString &text)
+{
+    m_lastProblem = text;
+    statusBar()->showMessage(text, 10000);
+    if (m_interactive)
+        QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::showConnectDialog()
+{
+    Connect::ConnectDialog dialog(m_manager, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const Result<void> started = m_manager->connectTo(dialog.profile(), dialog.token());
+    if (!started)
+        problem(tr("Cannot connect"), started.error().message);
+}
+
+void MainWindow::showOpenFromMasterDialog()
+{
+    if (!maybeSave())
+        return;
+    Connect::PipelineListDialog dialog(m_connection, this);
+    if (dialog.exec() != QDialog::Accepted || dialog.pipelineName().isEmpty())
+        return;
+    m_overlayPending = dialog.lastRunId();
+    openFromMaster(dialog.pipelineName());
+}
+
+void MainWindow::openFromMaster(const QString &name)
+{
+    m_masterPipelines->open(name, [this, name](const Result<void> &opened) {
+        if (!opened) {
+            problem(tr("Cannot open the pipeline"), opened.error().toString());
+            return;
+        }
+        m_overlay->show(std::exchange(m_overlayPending, 0));
+        m_view->zoomToFit();
+        statusBar()->showMessage(tr("Opened '%1' from the master.").arg(name), 4000);
+    });
+}
+
+void MainWindow::saveToMaster()
+{
+    if (m_masterPipelines->pipelineName().isEmpty()) {
+        if (!m_interactive)
+            return problem(tr("Cannot save to the master"), tr("The pipeline has no name."));
+        const QString name = QInputDialog::getText(this, tr("Save to the master"),
+                                                   tr("Name of the pipeline on the master:"))
+                                     .trimmed();
+        if (name.isEmpty())
+            return;
+        m_masterPipelines->setPipelineName(name);
+    }
+    m_masterPipelines->save([this](const Result<void> &saved) {
+        if (!saved) {
+            problem(tr("The master did not save the pipeline"), saved.error().toString());
+            return;
+        }
+        statusBar()->showMessage(
+                tr("Saved '%1' to the master.").arg(m_masterPipelines->pipelineName()), 4000);
+        updateTitle();
+    });
+}
+
+void MainWindow::runOnMaster()
+{
+    auto start = [this] {
+        m_masterPipelines->run([this](const Result<qint64> &run) {
+            if (!run) {
+                problem(tr("The pipeline did not start"), run.error().toString());
+                return;
+            }
+            showPipelineRun(*run);
+        });
+    };
+    if (!m_document->isDirty() && !m_masterPipelines->pipelineName().isEmpty())
+        return start();
+    // What runs is the master's copy: save the edits first.
+    m_masterPipelines->save([this, start](const Result<void> &saved) {
+        if (!saved) {
+            problem(tr("The master did not save the pipeline"), saved.error().toString());
+            return;
+        }
+        updateTitle();
+        start();
+    });
+}
+
+void MainWindow::showPipelineRun(qint64 pipelineRunId)
+{
+    m_overlay->show(pipelineRunId);
+}
+
 void MainWindow::setDirection(LayoutDirection direction)
 {
     m_scene->setDirection(direction);
@@ -283,6 +460,8 @@ void MainWindow::newPipeline()
     if (!maybeSave())
         return;
     m_document->load(Pipeline{});
+    m_masterPipelines->setPipelineName(QString());
+    m_overlay->show(0);
 }
 
 void MainWindow::openPipeline()
@@ -305,6 +484,8 @@ bool MainWindow::openFile(const QString &path, bool quiet)
         return false;
     }
     m_document->load(*pipeline, QFileInfo(path).absoluteFilePath());
+    m_masterPipelines->setPipelineName(QString());
+    m_overlay->show(0);
     m_settings->setValue(u"editor/lastDir"_s, QFileInfo(path).absolutePath());
     m_view->zoomToFit();
     return true;
@@ -387,9 +568,10 @@ bool MainWindow::maybeSave()
 
 void MainWindow::updateTitle()
 {
-    const QString name = m_document->fileName().isEmpty()
-                                 ? tr("untitled")
-                                 : QFileInfo(m_document->fileName()).fileName();
+    QString name = m_document->fileName().isEmpty() ? tr("untitled")
+                                                    : QFileInfo(m_document->fileName()).fileName();
+    if (m_document->fileName().isEmpty() && !m_masterPipelines->pipelineName().isEmpty())
+        name = tr("%1 (master)").arg(m_masterPipelines->pipelineName());
     setWindowTitle(u"%1[*] — Orrery"_s.arg(name));
     setWindowModified(m_document->isDirty());
 }

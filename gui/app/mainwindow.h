@@ -22,10 +22,21 @@ class PipelineDocument;
 class YamlView;
 }  // namespace Orrery::Editor
 
+namespace Orrery::Client {
+class MasterConnection;
+}
+
+namespace Orrery::Connect {
+class ConnectionManager;
+class MasterPipelines;
+class PipelineRunOverlay;
+class TokenStore;
+}  // namespace Orrery::Connect
+
 namespace Orrery::Gui {
 
-// The desktop application's window. For now it holds the pipeline editor (offline: files on
-// disk); the master connection and the runs, nodes and dashboard views come later.
+// The desktop application's window: the pipeline editor, offline (files on disk) and on a
+// master (Master menu: connect, open, save, run, and the live overlay of a pipeline run).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -44,6 +55,22 @@ public:
     bool openFile(const QString &path, bool quiet = false);
     bool saveFile(const QString &path);
 
+    Client::MasterConnection *connection() const { return m_connection; }
+    Connect::ConnectionManager *connectionManager() const { return m_manager; }
+    Connect::MasterPipelines *masterPipelines() const { return m_masterPipelines; }
+    Connect::PipelineRunOverlay *overlay() const { return m_overlay; }
+    QString connectionStatus() const;
+
+    // Master actions (the menu's, without their dialogs where a test drives them).
+    void saveToMaster();
+    void runOnMaster();
+    void openFromMaster(const QString &name);
+    void showPipelineRun(qint64 pipelineRunId);
+
+    // Tests: problems go to lastProblem() and the status bar instead of a message box.
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+    QString lastProblem() const { return m_lastProblem; }
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -59,6 +86,11 @@ private:
     void find();
     void updateTitle();
     void setDirection(Editor::LayoutDirection direction);
+    void createMasterActions();
+    void showConnectDialog();
+    void showOpenFromMasterDialog();
+    void updateMasterActions();
+    void problem(const QString &title, const QString &text);
 
     QSettings *m_settings;
     Editor::PipelineDocument *m_document;
@@ -74,6 +106,18 @@ private:
     QAction *m_leftToRight = nullptr;
     QAction *m_topDown = nullptr;
     QMenu *m_viewMenu = nullptr;
+
+    Client::MasterConnection *m_connection;
+    Connect::TokenStore *m_tokens;
+    Connect::ConnectionManager *m_manager;
+    Connect::MasterPipelines *m_masterPipelines;
+    Connect::PipelineRunOverlay *m_overlay;
+    QLabel *m_connectionLabel = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QList<QAction *> m_onlineActions;
+    bool m_interactive = true;
+    QString m_lastProblem;
+    qint64 m_overlayPending = 0;  // the run to show once the opened pipeline is loaded
 };
 
 }  // namespace Orrery::Gui

@@ -530,6 +530,18 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
                  && mouseGrabberItem()->type() == JobItem::Type;
 }
 
+void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        if (JobItem *item = jobItemAt(event->scenePos())) {
+            emit jobActivated(item->jobId());
+            event->accept();
+            return;
+        }
+    }
+    QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
 void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
 {
     if (m_connectFrom) {

@@ -73,11 +73,14 @@ public:
 signals:
     void statusMessage(const QString &message);
     void currentJobChanged(Orrery::JobId id);
+    // A box was double-clicked (the overlay opens that job's run).
+    void jobActivated(Orrery::JobId id);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
 

@@ -121,9 +121,11 @@ void tst_MainWindow::chineseTranslationIsComplete()
     {
         Gui::MainWindow window(m_settings.get());
         const QList<QAction *> menus = window.menuBar()->actions();
-        QCOMPARE(menus.size(), 3);
+        QCOMPARE(menus.size(), 4);
         QCOMPARE(menus.at(0)->text(), u"文件(&F)"_s);
         QCOMPARE(menus.at(2)->text(), u"视图(&V)"_s);
+        QCOMPARE(menus.at(3)->text(), u"主控(&M)"_s);
+        QCOMPARE(window.connectionStatus(), u"离线"_s);
         // Every action has a Chinese text: none is left in English.
         for (QAction *a : window.findChildren<QAction *>()) {
             const QString text = a->text();
