@@ -617,6 +617,102 @@ static int nodesList(const QStringList &args, Io io)
     return ExitOk;
 }
 
+// drain / enable: the node's state afterwards.
+static int nodeSetState(const QStringList &args, Io io, const QString &action,
+                        const QString &description)
+{
+    Session s;
+    s.parser.addPositionalArgument(u"name"_s, u"Node name."_s, u"NAME"_s);
+    if (int rc = start(s, args, description, 1, 1, io); rc >= 0)
+        return rc;
+    const ApiClient::Outcome r
+            = s.api().post(u"/nodes/"_s + ApiClient::segment(s.parser.positionalArguments().first())
+                                   + u'/' + action,
+                           {});
+    if (!r)
+        return s.report(r.error, io);
+    if (s.json())
+        Session::printJson(*r.reply, io);
+    else
+        io.out << str(r.reply->json, u"name"_s) << ": " << str(r.reply->json, u"state"_s) << '\n';
+    return ExitOk;
+}
+
+static int nodeDrain(const QStringList &args, Io io)
+{
+    return nodeSetState(args, io, u"drain"_s,
+                        u"Drain a node: it gets no new runs, its running runs finish, then it "
+                        "shows 'drained'."_s);
+}
+
+static int nodeEnable(const QStringList &args, Io io)
+{
+    return nodeSetState(args, io, u"enable"_s, u"End a node's drain: it takes runs again."_s);
+}
+
+// ---- pipelines ------------------------------------------------------------------------------
+
+static int pipelinesList(const QStringList &args, Io io)
+{
+    Session s;
+    if (int rc = start(s, args, u"List the pipelines with their last pipeline run."_s, 0, 0, io);
+        rc >= 0)
+        return rc;
+    const ApiClient::Outcome r = s.api().get(u"/pipelines"_s);
+    if (!r)
+        return s.report(r.error, io);
+    if (s.json()) {
+        Session::printJson(*r.reply, io);
+        return ExitOk;
+    }
+    Table table({u"NAME"_s, u"TASKS"_s, u"SCHEDULE"_s, u"LAST RUN"_s, u"STATE"_s, u"CREATED"_s});
+    for (const QJsonValue &v : r.reply->json.value(u"pipelines"_s).toArray()) {
+        const QJsonObject p = v.toObject();
+        const QJsonObject last = p.value(u"last_run"_s).toObject();
+        table.addRow({str(p, u"name"_s), str(p, u"tasks"_s), str(p, u"schedule"_s),
+                      str(last, u"id"_s), str(last, u"state"_s), time(last, u"created_at"_s)});
+    }
+    io.out << table.toString();
+    return ExitOk;
+}
+
+static int pipelineRun(const QStringList &args, Io io)
+{
+    Session s;
+    s.parser.addPositionalArgument(u"name"_s, u"Pipeline name."_s, u"NAME"_s);
+    const QCommandLineOption set(u"set"_s,
+                                 u"A pipeline parameter for this run, name=value (repeatable)."_s,
+                                 u"name=value"_s);
+    s.parser.addOption(set);
+    if (int rc
+        = start(s, args, u"Start a pipeline run now. Prints its id and the runs started so far."_s,
+                1, 1, io);
+        rc >= 0)
+        return rc;
+    QJsonObject parameters;
+    for (const QString &value : s.parser.values(set)) {
+        const qsizetype eq = value.indexOf(u'=');
+        if (eq <= 0)
+            return fail(io, u"--set: expected name=value, found '%1'"_s.arg(value), ExitUsage);
+        parameters.insert(value.left(eq), value.mid(eq + 1));
+    }
+    const QJsonObject body
+            = parameters.isEmpty() ? QJsonObject() : QJsonObject{{u"parameters"_s, parameters}};
+    const ApiClient::Outcome r = s.api().post(
+            u"/pipelines/"_s + ApiClient::segment(s.parser.positionalArguments().first())
+                    + u"/run"_s,
+            body);
+    if (!r)
+        return s.report(r.error, io);
+    if (s.json()) {
+        Session::printJson(*r.reply, io);
+        return ExitOk;
+    }
+    io.out << str(r.reply->json, u"id"_s) << ' ' << str(r.reply->json, u"state"_s) << '\n';
+    printRunTable(r.reply->json.value(u"runs"_s).toArray(), io);
+    return ExitOk;
+}
+
 // ---- tokens ---------------------------------------------------------------------------------
 
 static int tokenCreate(const QStringList &args, Io io)
@@ -762,7 +858,15 @@ static const QList<Noun> &nouns()
              {{"list", runsList, "list runs [--job NAME] [--state S] [--limit N]"},
               {"show", runShow, "show a run with attempts and events (ID)"},
               {"logs", runLogs, "print a run's output [--follow] (ID)"}}},
-            {"node", "nodes", {{"list", nodesList, "list the agents"}}},
+            {"node",
+             "nodes",
+             {{"list", nodesList, "list the agents"},
+              {"drain", nodeDrain, "drain a node: no new runs, running ones finish (NAME)"},
+              {"enable", nodeEnable, "end a node's drain (NAME)"}}},
+            {"pipeline",
+             "pipelines",
+             {{"list", pipelinesList, "list the pipelines and their last runs"},
+              {"run", pipelineRun, "start a pipeline run now [--set name=value] (NAME)"}}},
             {"token",
              "tokens",
              {{"create", tokenCreate, "create an API token or an enrolment token"},

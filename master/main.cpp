@@ -229,6 +229,23 @@ int serve(QCoreApplication &app, const MasterConfig &config, Store &store, const
     options.killGraceMs = config.killGraceMs;
     options.outputLimitBytes = config.outputLimitBytes;
     options.requireCertificateName = config.requireClientCertificate;
+    options.dispatchPolicy.defaultStrategy = dispatchStrategyFromName(config.defaultStrategy)
+                                                     .value_or(DispatchStrategy::RoundRobin);
+    options.dispatchPolicy.thresholds.cpuAnyBelow = config.cpuAnyBelow;
+    options.dispatchPolicy.thresholds.cpuLightMax = config.cpuLightMax;
+    options.dispatchPolicy.thresholds.memoryAnyAbove = config.memoryAnyAboveBytes;
+    options.dispatchPolicy.thresholds.memoryLightMin = config.memoryLightMinBytes;
+    options.queuePolicy.ageingStepSecs = config.ageingStepSecs;
+    options.queuePolicy.p3MaxUtilisation = config.p3MaxUtilisationPercent / 100.0;
+    options.queuePolicy.globalMaxRunning = config.maxRunning;
+    options.autoscaleHook = config.autoscaleHook;
+    options.autoscalePolicy.queueLengthAbove = config.scaleOutQueueLength;
+    options.autoscalePolicy.averageWaitAboveSecs = config.scaleOutAverageWaitSecs;
+    options.autoscalePolicy.fleetCpuAbove = config.scaleOutFleetCpu;
+    options.autoscalePolicy.scaleInCpuBelow = config.scaleInFleetCpu;
+    options.autoscalePolicy.cpuWindowSecs = config.autoscaleCpuWindowSecs;
+    options.autoscalePolicy.cooldownSecs = config.autoscaleCooldownSecs;
+    options.autoscalePolicy.minNodes = config.autoscaleMinNodes;
     Master::Engine engine(store, clock, options);
     if (auto started = engine.start(); !started)
         return fail(u"cannot start the engine: "_s + started.error().toString());

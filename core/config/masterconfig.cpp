@@ -12,6 +12,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 using namespace Qt::Literals::StringLiterals;
@@ -42,9 +43,42 @@ const QStringList &topKeys()
             u"data_dir"_s,          u"store"_s,      u"tls"_s,
             u"log_level"_s,         u"time_zone"_s,  u"heartbeat_interval"_s,
             u"missed_heartbeats"_s, u"kill_grace"_s, u"output_limit"_s,
-            u"max_message_bytes"_s,
+            u"max_message_bytes"_s, u"scheduling"_s, u"autoscale"_s,
     };
     return keys;
+}
+
+const QStringList &schedulingKeys()
+{
+    static const QStringList keys{
+            u"default_strategy"_s, u"ageing_step"_s,      u"p3_max_utilisation"_s,
+            u"max_running"_s,      u"cpu_any_below"_s,    u"cpu_light_max"_s,
+            u"memory_any_above"_s, u"memory_light_min"_s,
+    };
+    return keys;
+}
+
+const QStringList &autoscaleKeys()
+{
+    static const QStringList keys{
+            u"hook"_s,
+            u"queue_length_above"_s,
+            u"average_wait_above"_s,
+            u"fleet_cpu_above"_s,
+            u"scale_in_cpu_below"_s,
+            u"cpu_window"_s,
+            u"cooldown"_s,
+            u"min_nodes"_s,
+    };
+    return keys;
+}
+
+// The strategies a master may default to (broadcast and `default` are per job only).
+const QStringList &defaultStrategies()
+{
+    static const QStringList words{u"round_robin"_s, u"weighted_round_robin"_s, u"least_running"_s,
+                                   u"resource_aware"_s};
+    return words;
 }
 
 const QStringList &tlsKeys()
@@ -171,6 +205,26 @@ std::optional<Problem> check(const MasterConfig &c)
     if (auto p
         = outOfRange(u"max_message_bytes"_s, c.maxMessageBytes, kMinMessageBytes, kMaxMessageBytes))
         return p;
+    if (!defaultStrategies().contains(c.defaultStrategy))
+        return invalid({u"scheduling.default_strategy"_s},
+                       Tr::tr("'scheduling.default_strategy' must be one of %1, not '%2'")
+                               .arg(quotedList(defaultStrategies()), c.defaultStrategy));
+    if (c.cpuAnyBelow > c.cpuLightMax)
+        return invalid({u"scheduling.cpu_any_below"_s, u"scheduling.cpu_light_max"_s},
+                       Tr::tr("'scheduling.cpu_any_below' (%1) must not be above "
+                              "'scheduling.cpu_light_max' (%2)")
+                               .arg(c.cpuAnyBelow)
+                               .arg(c.cpuLightMax));
+    if (c.memoryLightMinBytes > c.memoryAnyAboveBytes)
+        return invalid({u"scheduling.memory_light_min"_s, u"scheduling.memory_any_above"_s},
+                       Tr::tr("'scheduling.memory_light_min' must not be above "
+                              "'scheduling.memory_any_above'"));
+    if (c.scaleInFleetCpu >= c.scaleOutFleetCpu)
+        return invalid({u"autoscale.scale_in_cpu_below"_s, u"autoscale.fleet_cpu_above"_s},
+                       Tr::tr("'autoscale.scale_in_cpu_below' (%1) must be below "
+                              "'autoscale.fleet_cpu_above' (%2)")
+                               .arg(c.scaleInFleetCpu)
+                               .arg(c.scaleOutFleetCpu));
     return std::nullopt;
 }
 
@@ -221,6 +275,97 @@ void readTls(Reader &reader, const Reader::Entry &tls, MasterConfig &config,
     }
 }
 
+// A percentage 0..100 (a number).
+std::optional<double> percent(Reader &reader, const Reader::Entry &entry)
+{
+    const auto v = reader.number(entry, 0.0);
+    if (v && *v > 100.0) {
+        reader.report(ErrorCode::InvalidValue,
+                      Tr::tr("'%1' is a percentage, at most 100, not %2").arg(entry.key).arg(*v),
+                      entry.valueLocation);
+        return std::nullopt;
+    }
+    return v;
+}
+
+void readScheduling(Reader &reader, const Reader::Entry &section, MasterConfig &config,
+                    QHash<QString, SourceLocation> &where)
+{
+    if (section.value.IsNull())
+        return;
+    const auto entries = reader.mapEntries(section.value, section.valueLocation, u"'scheduling'"_s,
+                                           schedulingKeys());
+    if (!entries)
+        return;
+    for (const Reader::Entry &e : *entries) {
+        where.insert(u"scheduling."_s + e.key, e.valueLocation);
+        if (e.key == u"default_strategy"_s) {
+            if (const auto v = reader.word(e, defaultStrategies()))
+                config.defaultStrategy = *v;
+        } else if (e.key == u"ageing_step"_s) {
+            if (const auto v = durationMs(reader, e, 0, 7 * 24 * 3600))
+                config.ageingStepSecs = *v / 1000;
+        } else if (e.key == u"p3_max_utilisation"_s) {
+            if (const auto v = reader.integer(e, 0, 100))
+                config.p3MaxUtilisationPercent = int(*v);
+        } else if (e.key == u"max_running"_s) {
+            if (const auto v = reader.integer(e, 0, 1000000))
+                config.maxRunning = int(*v);
+        } else if (e.key == u"cpu_any_below"_s) {
+            if (const auto v = percent(reader, e))
+                config.cpuAnyBelow = *v;
+        } else if (e.key == u"cpu_light_max"_s) {
+            if (const auto v = percent(reader, e))
+                config.cpuLightMax = *v;
+        } else if (e.key == u"memory_any_above"_s) {
+            if (const auto v = reader.integer(e, 0, std::numeric_limits<qint64>::max()))
+                config.memoryAnyAboveBytes = *v;
+        } else if (e.key == u"memory_light_min"_s) {
+            if (const auto v = reader.integer(e, 0, std::numeric_limits<qint64>::max()))
+                config.memoryLightMinBytes = *v;
+        }
+    }
+}
+
+void readAutoscale(Reader &reader, const Reader::Entry &section, MasterConfig &config,
+                   QHash<QString, SourceLocation> &where)
+{
+    if (section.value.IsNull())
+        return;
+    const auto entries = reader.mapEntries(section.value, section.valueLocation, u"'autoscale'"_s,
+                                           autoscaleKeys());
+    if (!entries)
+        return;
+    for (const Reader::Entry &e : *entries) {
+        where.insert(u"autoscale."_s + e.key, e.valueLocation);
+        if (e.key == u"hook"_s) {
+            if (const auto v = reader.string(e, true, true))
+                config.autoscaleHook = v->trimmed();
+        } else if (e.key == u"queue_length_above"_s) {
+            if (const auto v = reader.integer(e, 0, 1000000000))
+                config.scaleOutQueueLength = int(*v);
+        } else if (e.key == u"average_wait_above"_s) {
+            if (const auto v = durationMs(reader, e, 1, 7 * 24 * 3600))
+                config.scaleOutAverageWaitSecs = *v / 1000;
+        } else if (e.key == u"fleet_cpu_above"_s) {
+            if (const auto v = percent(reader, e))
+                config.scaleOutFleetCpu = *v;
+        } else if (e.key == u"scale_in_cpu_below"_s) {
+            if (const auto v = percent(reader, e))
+                config.scaleInFleetCpu = *v;
+        } else if (e.key == u"cpu_window"_s) {
+            if (const auto v = durationMs(reader, e, 0, 24 * 3600))
+                config.autoscaleCpuWindowSecs = *v / 1000;
+        } else if (e.key == u"cooldown"_s) {
+            if (const auto v = durationMs(reader, e, 0, 7 * 24 * 3600))
+                config.autoscaleCooldownSecs = *v / 1000;
+        } else if (e.key == u"min_nodes"_s) {
+            if (const auto v = reader.integer(e, 0, 100000))
+                config.autoscaleMinNodes = int(*v);
+        }
+    }
+}
+
 void readTopLevel(Reader &reader, MasterConfig &config, QHash<QString, SourceLocation> &where)
 {
     const YAML::Node &root = reader.document().root();
@@ -249,6 +394,10 @@ void readTopLevel(Reader &reader, MasterConfig &config, QHash<QString, SourceLoc
                 config.store = v->trimmed();
         } else if (e.key == u"tls"_s) {
             readTls(reader, e, config, where);
+        } else if (e.key == u"scheduling"_s) {
+            readScheduling(reader, e, config, where);
+        } else if (e.key == u"autoscale"_s) {
+            readAutoscale(reader, e, config, where);
         } else if (e.key == u"log_level"_s) {
             if (const auto v = reader.word(e, logLevels()))
                 config.logLevel = *v;

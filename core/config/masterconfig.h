@@ -27,6 +27,25 @@ namespace Orrery {
 //   kill_grace: 5s                # SIGTERM -> SIGKILL on timeout/stop
 //   output_limit: 10485760        # bytes of output kept per run
 //   max_message_bytes: 1048576
+//   scheduling:                   # issue 5: queue, dispatch
+//     default_strategy: round_robin  # for jobs without `strategy`: round_robin |
+//                                    # weighted_round_robin | least_running | resource_aware
+//     ageing_step: 10m            # a waiting run gains one priority level per step (0 = off)
+//     p3_max_utilisation: 50      # % of the fleet's slots busy below which P3 runs start
+//     max_running: 0              # runs in flight over the fleet, 0 = no limit (P0 exempt)
+//     cpu_any_below: 70           # resource-aware: CPU % under which a node takes any job
+//     cpu_light_max: 90           #   ... up to which it takes light jobs
+//     memory_any_above: 2147483648   # free bytes over which a node takes any job
+//     memory_light_min: 536870912    #   ... from which it takes light jobs
+//   autoscale:                    # scale-out / scale-in triggers; off without `hook`
+//     hook: ""                    # command run with the decision as JSON on stdin
+//     queue_length_above: 100
+//     average_wait_above: 5m
+//     fleet_cpu_above: 80         # %, sustained over cpu_window
+//     scale_in_cpu_below: 20      # %, sustained, with an empty queue
+//     cpu_window: 5m
+//     cooldown: 10m
+//     min_nodes: 1                # scale-in never drains below this many nodes
 struct MasterConfig
 {
     QString listenAddress = QStringLiteral("127.0.0.1");
@@ -45,6 +64,26 @@ struct MasterConfig
     qint64 killGraceMs = 5000;
     qint64 outputLimitBytes = 10 * 1024 * 1024;
     qint64 maxMessageBytes = 1024 * 1024;
+
+    // scheduling:
+    QString defaultStrategy = QStringLiteral("round_robin");
+    qint64 ageingStepSecs = 600;
+    int p3MaxUtilisationPercent = 50;
+    int maxRunning = 0;
+    double cpuAnyBelow = 70.0;
+    double cpuLightMax = 90.0;
+    qint64 memoryAnyAboveBytes = qint64(2) * 1024 * 1024 * 1024;
+    qint64 memoryLightMinBytes = qint64(512) * 1024 * 1024;
+
+    // autoscale:
+    QString autoscaleHook;  // empty = no auto-scaling
+    int scaleOutQueueLength = 100;
+    qint64 scaleOutAverageWaitSecs = 300;
+    double scaleOutFleetCpu = 80.0;
+    double scaleInFleetCpu = 20.0;
+    qint64 autoscaleCpuWindowSecs = 300;
+    qint64 autoscaleCooldownSecs = 600;
+    int autoscaleMinNodes = 1;
 
     // The store URL to open (store, or the SQLite default in dataDir).
     QString storeUrl() const;

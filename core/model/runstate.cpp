@@ -86,6 +86,38 @@ Result<void> checkTransition(RunState from, RunState to)
                      Tr::tr("a run cannot go from '%1' to '%2'").arg(runStateName(from), runStateName(to)));
 }
 
+QString pipelineRunStateName(PipelineRunState state)
+{
+    switch (state) {
+    case PipelineRunState::Running:
+        return u"running"_s;
+    case PipelineRunState::Success:
+        return u"success"_s;
+    case PipelineRunState::Failed:
+        return u"failed"_s;
+    case PipelineRunState::Cancelled:
+        return u"cancelled"_s;
+    }
+    return u"running"_s;
+}
+
+PipelineRunState pipelineRunState(const QList<RunState> &jobStates)
+{
+    if (jobStates.isEmpty())
+        return PipelineRunState::Running;
+    bool failed = false;
+    bool cancelled = false;
+    for (RunState s : jobStates) {
+        if (!isFinal(s))
+            return PipelineRunState::Running;
+        failed = failed || s == RunState::Failed || s == RunState::TimedOut || s == RunState::Lost;
+        cancelled = cancelled || s == RunState::Cancelled;
+    }
+    if (failed)
+        return PipelineRunState::Failed;
+    return cancelled ? PipelineRunState::Cancelled : PipelineRunState::Success;
+}
+
 QString priorityName(Priority p)
 {
     return u"P"_s + QString::number(int(p));

@@ -31,6 +31,15 @@ bool canTransition(RunState from, RunState to);
 // Ok, or an IllegalTransition error naming both states.
 Result<void> checkTransition(RunState from, RunState to);
 
+// The state of a pipeline run, from the states of the runs of its jobs so far: running while
+// one of them is not final; then failed when one failed, timed out or was lost; cancelled
+// when one was cancelled; otherwise success (skipped jobs count as done). No runs = running
+// (the pipeline run has just been created).
+enum class PipelineRunState { Running, Success, Failed, Cancelled };
+
+QString pipelineRunStateName(PipelineRunState state); // "running" | "success" | "failed" | "cancelled"
+PipelineRunState pipelineRunState(const QList<RunState> &jobStates);
+
 // P0 (urgent, may preempt) .. P3 (low, runs when the fleet is idle enough).
 enum class Priority { P0 = 0, P1 = 1, P2 = 2, P3 = 3 };
 

@@ -76,6 +76,16 @@ QByteArray jobToJson(const Job &job)
     o.insert(u"concurrency"_s, concurrencyPolicyName(job.concurrency));
     o.insert(u"misfire"_s, misfirePolicyName(job.misfire));
     o.insert(u"misfire_limit"_s, job.misfireLimit);
+    // Time and condition dependencies; absent when not set (the defaults).
+    if (job.notBeforeMinute)
+        o.insert(u"not_before_minute"_s, *job.notBeforeMinute);
+    if (job.window)
+        o.insert(u"window"_s, QJsonObject{{u"start_minute"_s, job.window->startMinute},
+                                          {u"end_minute"_s, job.window->endMinute}});
+    if (job.windowClosed != WindowClosedPolicy::Wait)
+        o.insert(u"window_closed"_s, windowClosedPolicyName(job.windowClosed));
+    if (!job.condition.isEmpty())
+        o.insert(u"condition"_s, job.condition);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -126,7 +136,64 @@ Result<Job> jobFromJson(const QByteArray &json)
     if (!readEnum(o, u"misfire"_s, misfirePolicyFromName, &job.misfire))
         return badDefinition(u"misfire"_s);
     job.misfireLimit = o.value(u"misfire_limit"_s).toInt(job.misfireLimit);
+    if (o.contains(u"not_before_minute"_s)) {
+        const int minute = o.value(u"not_before_minute"_s).toInt(-1);
+        if (minute < 0 || minute >= 24 * 60)
+            return badDefinition(u"not_before_minute"_s);
+        job.notBeforeMinute = minute;
+    }
+    if (o.contains(u"window"_s)) {
+        const QJsonObject w = o.value(u"window"_s).toObject();
+        DailyWindow window{w.value(u"start_minute"_s).toInt(-1),
+                           w.value(u"end_minute"_s).toInt(-1)};
+        if (window.startMinute < 0 || window.startMinute >= 24 * 60 || window.endMinute < 0
+            || window.endMinute >= 24 * 60)
+            return badDefinition(u"window"_s);
+        job.window = window;
+    }
+    if (!readEnum(o, u"window_closed"_s, windowClosedPolicyFromName, &job.windowClosed))
+        return badDefinition(u"window_closed"_s);
+    job.condition = o.value(u"condition"_s).toString();
     return job;
+}
+
+QByteArray pipelineToJson(const Pipeline &pipeline)
+{
+    QJsonObject locks;
+    for (auto it = pipeline.lockCapacities.cbegin(); it != pipeline.lockCapacities.cend(); ++it)
+        locks.insert(it.key(), it.value());
+    const QJsonObject o{
+            {u"description"_s, pipeline.description},
+            {u"schedule"_s, pipeline.schedule},
+            {u"time_zone"_s, pipeline.timeZone},
+            {u"parameters"_s, mapToObject(pipeline.parameters)},
+            {u"lock_capacities"_s, locks},
+    };
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Result<Pipeline> pipelineFromJson(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isObject())
+        return makeError(ErrorCode::Storage,
+                         u"stored pipeline definition: %1"_s.arg(parseError.errorString()));
+    const QJsonObject o = doc.object();
+    Pipeline p;
+    p.description = o.value(u"description"_s).toString();
+    p.schedule = o.value(u"schedule"_s).toString();
+    p.timeZone = o.value(u"time_zone"_s).toString();
+    p.parameters = objectToMap(o.value(u"parameters"_s).toObject());
+    const QJsonObject locks = o.value(u"lock_capacities"_s).toObject();
+    for (auto it = locks.begin(); it != locks.end(); ++it) {
+        const int capacity = it.value().toInt(0);
+        if (capacity < 1)
+            return makeError(ErrorCode::Storage,
+                             u"stored pipeline definition: capacity of lock '%1'"_s.arg(it.key()));
+        p.lockCapacities.insert(it.key(), capacity);
+    }
+    return p;
 }
 
 QByteArray labelsToJson(const QMap<QString, QString> &labels)

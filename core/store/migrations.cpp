@@ -108,6 +108,20 @@ const QList<Migration> &migrations()
                      " last_fire_ms BIGINT NOT NULL)"_s,
                      u"CREATE INDEX runs_pipeline_run ON runs (pipeline_run_id, id)"_s,
              }},
+            // 3: a pipeline's own fields (parameters, lock capacities, schedule), and the
+            // parameter values of each pipeline run (manual values, backfill dates).
+            {3,
+             {
+                     u"CREATE TABLE pipelines ("
+                     " name TEXT PRIMARY KEY,"
+                     " definition TEXT NOT NULL,"
+                     " updated_ms BIGINT NOT NULL)"_s,
+                     u"CREATE TABLE pipeline_runs ("
+                     " id BIGINT PRIMARY KEY,"
+                     " pipeline TEXT NOT NULL,"
+                     " parameters TEXT NOT NULL,"
+                     " created_ms BIGINT NOT NULL)"_s,
+             }},
     };
     return list;
 }

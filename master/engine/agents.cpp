@@ -315,6 +315,8 @@ void Engine::Private::handleHeartbeat(Session &session, const Protocol::Envelope
     it->status.lastHeartbeatAt = now;
     it->status.clockSkewMs = body->clockMs - now.toMSecsSinceEpoch();
     emit q->nodeChanged(session.node);
+    // New CPU and memory figures may let a resource-aware run go there.
+    dispatchPending();
 }
 
 void Engine::Private::handleStarted(Session &session, const Protocol::Envelope &message)
@@ -456,6 +458,7 @@ void Engine::checkNodes()
         d->processPipelines();
         d->dispatchPending();
     }
+    d->observeFleet();
     d->flush();
 }
 
@@ -490,11 +493,8 @@ void Engine::Private::setNodeOffline(NodeLive &node, const QString &reason)
 QList<NodeStatus> Engine::nodes() const
 {
     QList<NodeStatus> out;
-    for (const NodeLive &node : std::as_const(d->nodes)) {
-        NodeStatus s = node.status;
-        s.running = int(node.runs.size());
-        out.append(s);
-    }
+    for (const NodeLive &node : std::as_const(d->nodes))
+        out.append(d->nodeStatus(node));
     std::sort(out.begin(), out.end(), [](const NodeStatus &a, const NodeStatus &b) {
         return a.record.name < b.record.name;
     });

@@ -38,7 +38,7 @@ Engine::Private::Private(Engine *qq, Store &s, const Clock &c, EngineOptions o)
     : q(qq), store(s), clock(c), options(std::move(o))
 {
     if (!options.dispatch)
-        options.dispatch = roundRobin;
+        options.dispatch = makeDispatchFunction(options.dispatchPolicy);
     if (options.reconcileGraceMs <= 0)
         options.reconcileGraceMs = options.heartbeatIntervalMs;
 }
@@ -135,6 +135,11 @@ Result<void> Engine::start()
         }
         d->putJob(record, *checked);
     }
+    auto settings = m_store.listPipelines();
+    if (!settings)
+        return settings.error();
+    for (const Pipeline &p : std::as_const(*settings))
+        d->pipelineSettings.insert(p.name, p);
     QSet<QString> pipelineNames;
     for (const JobEntry &e : std::as_const(d->jobs)) {
         if (!e.record.pipeline.isEmpty())
@@ -195,15 +200,22 @@ void Engine::Private::dropJob(JobId id)
     jobsByName.remove(it->record.job.name);
     jobs.erase(it);
     fires.remove(id);
-    if (!pipeline.isEmpty())
+    if (!pipeline.isEmpty()) {
         rebuildPipeline(pipeline);
+        if (!pipelines.contains(pipeline) && pipelineSettings.remove(pipeline) > 0) {
+            if (auto r = store.deletePipeline(pipeline); !r)
+                qCWarning(lcEngine, "pipeline '%s': %s", qPrintable(pipeline),
+                          qPrintable(r.error().toString()));
+        }
+    }
     armTimer();
 }
 
 void Engine::Private::rebuildPipeline(const QString &name)
 {
-    Pipeline p;
+    Pipeline p = pipelineSettings.value(name);
     p.name = name;
+    p.jobs.clear();
     for (const JobEntry &e : std::as_const(jobs)) {
         if (e.record.pipeline == name)
             p.jobs.append(e.record.job);
@@ -213,6 +225,12 @@ void Engine::Private::rebuildPipeline(const QString &name)
         return;
     }
     std::sort(p.jobs.begin(), p.jobs.end(), [](const Job &a, const Job &b) { return a.id < b.id; });
+    // Locks are shared by every pipeline: the capacity a pipeline file gives a key holds for
+    // all its holders (the file applied last wins).
+    for (auto it = p.lockCapacities.cbegin(); it != p.lockCapacities.cend(); ++it)
+        locks.setCapacity(it.key(), it.value());
+    if (!p.lockCapacities.isEmpty())
+        locks.grant();
     pipelines.insert(name, p);
 }
 
@@ -236,6 +254,8 @@ void Engine::Private::armTimer()
     std::optional<qint64> due = fires.nextFireMs();
     if (!retryDue.empty())
         due = due ? std::min(*due, retryDue.begin()->first) : retryDue.begin()->first;
+    if (!gateDue.empty())
+        due = due ? std::min(*due, gateDue.begin()->first) : gateDue.begin()->first;
     if (!due) {
         fireTimer.stop();
         return;
@@ -262,6 +282,7 @@ void Engine::processDueFires()
     }
     for (RunId id : std::as_const(retries))
         d->startRetry(id);
+    d->processGates();
     d->armTimer();
     d->processPipelines();
     d->dispatchPending();
@@ -474,6 +495,12 @@ Result<QList<JobRecord>> Engine::applyYaml(const QByteArray &yaml, const QString
         if (auto r = deleteJob(id, actor); !r)
             return r.error();
     }
+
+    Pipeline settings = pipeline;
+    settings.jobs.clear();
+    if (auto r = m_store.putPipeline(settings); !r)
+        return r.error();
+    d->pipelineSettings.insert(settings.name, settings);
 
     QList<JobRecord> out;
     for (const auto &[job, c] : std::as_const(checked)) {

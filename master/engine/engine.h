@@ -1,13 +1,17 @@
 #pragma once
 
+#include <master/scheduling/autoscale.h>
 #include <master/scheduling/dispatch.h>
+#include <master/scheduling/runqueue.h>
 #include <model/clock.h>
 #include <model/job.h>
+#include <model/pipeline.h>
 #include <model/result.h>
 #include <protocol/messages.h>
 #include <store/records.h>
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -38,7 +42,17 @@ struct EngineOptions
     int missedHeartbeats = 3;  // then offline, its runs lost
     qint64 killGraceMs = 5000;
     qint64 outputLimitBytes = 10 * 1024 * 1024;
-    DispatchFunction dispatch;  // empty = roundRobin
+    // The node for a run: empty = dispatch() with dispatchPolicy (the job's strategy, or the
+    // policy's default strategy for `default`, with the resource-aware thresholds).
+    DispatchFunction dispatch;
+    DispatchPolicy dispatchPolicy;
+    // Order of the waiting runs (priority, ageing), the P3 gate and the global limit.
+    QueuePolicy queuePolicy;
+    // Auto-scale: on every liveness tick the fleet is fed to an Autoscaler with this policy;
+    // a decision runs `autoscaleHook` (through /bin/sh -c, the decision as JSON on stdin) and
+    // a scale-in drains the node it names. Empty hook = no auto-scaling.
+    QString autoscaleHook;
+    AutoscalePolicy autoscalePolicy;
     // Mutual TLS: an agent's certificate common name must equal its node name.
     bool requireCertificateName = false;
     // After a hello that announces spooled results, how long the master waits for them before
@@ -58,6 +72,28 @@ struct NodeStatus
     QDateTime lastHeartbeatAt;
     qint64 clockSkewMs = 0;  // agent clock - master clock at the last heartbeat
     QString peer;            // address:port of the connection
+    // Draining (record.state) and no run left on it: the node can be taken away.
+    bool drained = false;
+};
+
+// A pipeline run: the runs of one pass over a pipeline's jobs, named after its first run.
+struct PipelineRunStatus
+{
+    qint64 id = 0;
+    QString pipeline;
+    RunTrigger trigger = RunTrigger::Schedule;
+    QDateTime scheduledAt;
+    QDateTime createdAt;
+    PipelineRunState state = PipelineRunState::Running;
+    QList<RunRecord> runs;  // one per job that has started or been skipped so far, oldest first
+    QHash<RunId, QString> waitingReasons;  // Engine::waitingReason() of its waiting runs
+};
+
+// A pipeline as the engine holds it, for listings.
+struct PipelineStatus
+{
+    Pipeline pipeline;  // jobs in id order
+    std::optional<PipelineRunStatus> lastRun;
 };
 
 // Summary of a job for the REST status call and listings.
@@ -129,6 +165,22 @@ public:
     // Runs the engine holds in memory: waiting (queued or dispatched) and running.
     int activeRunCount() const;
 
+    // ---- pipelines ---------------------------------------------------------------------
+    // Every pipeline, by name, with its newest pipeline run.
+    Result<QList<PipelineStatus>> pipelines();
+    // NotFound when no job belongs to a pipeline of that name.
+    Result<Pipeline> pipeline(const QString &name) const;
+    // A manual pipeline run now: its first root job (topological order) starts it, the other
+    // jobs follow as their dependencies allow. Audited as pipeline.run.
+    // `parameters` override the pipeline's defaults for this run (UnknownParameter for a name
+    // the pipeline does not declare); they are stored with the pipeline run.
+    Result<PipelineRunStatus> runPipeline(const QString &name, const Actor &actor,
+                                          const QMap<QString, QString> &parameters = {});
+    // Newest first, at most `limit`.
+    Result<QList<PipelineRunStatus>> pipelineRuns(const QString &name, int limit);
+    // NotFound for an id that names no pipeline run.
+    Result<PipelineRunStatus> pipelineRun(qint64 id);
+
     // ---- time ----------------------------------------------------------------------------
     // Fires every job (and starts every delayed retry) due at the clock's now, then re-arms
     // the one timer. The timer calls it; tests that move a ManualClock call it directly.
@@ -140,6 +192,12 @@ public:
 
     // ---- nodes -------------------------------------------------------------------------
     QList<NodeStatus> nodes() const;
+    // Drain: the node gets no new runs; its running runs finish; then it shows `drained`.
+    // Persisted (the state survives restarts and reconnections). NotFound for an unknown node,
+    // Conflict for a revoked one. Audited as node.drain / node.enable.
+    Result<NodeStatus> drainNode(const QString &name, const Actor &actor);
+    // Ends a drain: the node takes runs again (online when connected, else offline).
+    Result<NodeStatus> enableNode(const QString &name, const Actor &actor);
 
     // ---- connections -------------------------------------------------------------------
     // A channel from the WssServer: the engine serves it (enrol/hello/heartbeat/run.*)
@@ -153,6 +211,9 @@ signals:
     void nodeChanged(const QString &nodeName);
     void jobChanged(Orrery::JobId job);
     void jobRemoved(Orrery::JobId job);
+    // An auto-scale trigger fired (acted on, or held by the cooldown), after it was logged
+    // and audited.
+    void autoscaleDecided(const Orrery::Master::AutoscaleDecision &decision);
 
 private:
     struct Private;

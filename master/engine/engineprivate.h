@@ -6,7 +6,12 @@
 #include "engine.h"
 #include "jobvalidation.h"
 
+#include <dag/condition.h>
+#include <master/scheduling/autoscale.h>
 #include <master/scheduling/firequeue.h>
+#include <master/scheduling/locks.h>
+#include <master/scheduling/preemption.h>
+#include <master/scheduling/runqueue.h>
 #include <model/pipeline.h>
 #include <net/channel.h>
 
@@ -49,6 +54,13 @@ struct ActiveRun
     bool dispatched = false;
     bool retryPending = false;  // its attempt failed; the retry is waiting for its delay
     bool stopRequested = false;
+    qint64 queuedMs = 0;      // when it entered the queue (ageing, lock order); kept on requeue
+    qint64 dispatchedMs = 0;  // when it was sent to its node
+    RunId preemptedBy;        // set while it is being stopped to make room for that P0 run
+    RunId preempting;         // a P0 run: the run stopped to make room for it
+    int preemptions = 0;      // attempts that ended by preemption (not counted as retries)
+    QString avoidNode;        // its last attempt was lost there: another node if one qualifies
+    bool gated = false;       // held out of the queue by its time dependency (gateDue)
     qint64 pipelineRunId = 0;
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;
@@ -77,9 +89,6 @@ struct Session
     QTimer *graceTimer = nullptr;
 };
 
-// Waiting runs by priority (P0 first) then age (run ids grow with time).
-using QueueKey = std::pair<int, qint64>;
-
 }  // namespace Internal
 
 struct Engine::Private
@@ -96,8 +105,11 @@ struct Engine::Private
     QHash<JobId, Internal::JobEntry> jobs;
     QHash<QString, JobId> jobsByName;
     QHash<QString, Pipeline> pipelines;  // by name, built from the jobs
+    // A pipeline file's own fields (parameters, lock capacities...), by name, without jobs.
+    QHash<QString, Pipeline> pipelineSettings;
     FireQueue fires;
     std::multimap<qint64, RunId> retryDue;  // ms -> run whose retry waits for its delay
+    std::multimap<qint64, RunId> gateDue;   // ms -> run waiting for its time dependency
     QTimer fireTimer;
 
     JobCheckOptions checkOptions(bool requireCommand) const;
@@ -114,7 +126,8 @@ struct Engine::Private
 
     // runs (runs.cpp)
     QHash<RunId, Internal::ActiveRun> active;
-    std::set<Internal::QueueKey> queue;
+    RunQueue queue;
+    LockTable locks;
     QHash<RunId, QString> waitingReasons;
     QString globalWaitingReason;
     DispatchState dispatchState;
@@ -123,10 +136,29 @@ struct Engine::Private
     bool dispatching = false;
     bool dispatchAgain = false;
 
+    // `id`: the run's id when it must be known before (invalid = a new one).
     Result<RunRecord> createRun(Internal::JobEntry &entry, RunTrigger trigger,
-                                const QDateTime &scheduledAt, qint64 pipelineRunId);
+                                const QDateTime &scheduledAt, qint64 pipelineRunId,
+                                RunId id = RunId());
     void track(const RunRecord &record);
     void enqueue(const Internal::ActiveRun &run);
+    // Time dependencies (Cron::timeGate): Ready -> enqueue(); Wait -> out of the queue until
+    // the gate's time (gateDue, the fire timer); Skip -> skipped at the next timer tick.
+    void queueOrGate(Internal::ActiveRun &run);
+    void processGates();
+    // Ends a waiting run as skipped (reason recorded) and moves its pipeline on.
+    void skipRun(RunId id, const QString &reason);
+    // The values of a pipeline run's parameters: the pipeline's defaults and those the run
+    // was started with.
+    QMap<QString, QString> runParameters(qint64 pipelineRunId);
+    QHash<qint64, QMap<QString, QString>> parameterCache;
+    // What ended runs leave to their downstream conditions, by run id (for pipelines whose
+    // jobs have conditions; dropped when the pipeline run ends).
+    QHash<RunId, Dag::UpstreamResult> upstreamCache;
+    // Resource locks: asks for the job's locks (granted at once when free), and whether the run
+    // holds all it needs (a job without locks always does).
+    void requestLocks(const Internal::ActiveRun &run);
+    bool holdsLocks(const Internal::ActiveRun &run) const;
     void unqueue(const Internal::ActiveRun &run);
     void finishWithoutCommand(RunId id);
     // The run's attempt ended (state committed): retry or forget it, move its pipeline on.
@@ -137,12 +169,25 @@ struct Engine::Private
     void dispatchPending();
     bool sendDispatch(Internal::ActiveRun &run, const Internal::JobEntry &entry,
                       Internal::NodeLive &node);
+    // For a P0 run without a node: stops the lowest-priority running run (preemption.h) so
+    // that the P0 gets its slot. False when no run qualifies.
+    bool preemptFor(Internal::ActiveRun &urgent, const Job &job,
+                    const QList<NodeCandidate> &candidates);
     void sendStop(const Internal::ActiveRun &run, const QString &reason);
     Result<RunRecord> cancelOrStop(RunId id, const QString &reason);
     // Ends the attempt of a run that was on a vanished node (lost), or requeues it.
     void loseRun(RunId id, const QString &reason);
     void emitRun(RunId id);
     Result<void> loadUnfinished();
+
+    // auto-scale (autoscaling.cpp)
+    std::optional<Autoscaler> autoscaler;
+    void observeFleet();
+    void runAutoscaleHook(const AutoscaleDecision &decision, const QString &drainNode);
+
+    // pipelines and drain (pipelines.cpp)
+    Result<PipelineRunStatus> pipelineRunStatus(qint64 id);
+    NodeStatus nodeStatus(const Internal::NodeLive &node) const;
 
     // agents (agents.cpp)
     QHash<QString, Internal::NodeLive> nodes;  // by name

@@ -3,6 +3,8 @@
 
 #include "engineprivate.h"
 
+#include <config/pipelinefile.h>
+#include <cron/timewindow.h>
 #include <dag/dag.h>
 #include <store/store.h>
 
@@ -24,11 +26,6 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(Orrery::Master)
 };
 
-QueueKey keyOf(const ActiveRun &run)
-{
-    return {static_cast<int>(run.priority), run.id.value()};
-}
-
 // The delay before retry number `retry` (1 = the first retry) of a job.
 qint64 retryDelayMs(const RetryPolicy &policy, int retry)
 {
@@ -44,7 +41,8 @@ qint64 retryDelayMs(const RetryPolicy &policy, int retry)
 // ---- creating and tracking -------------------------------------------------------------------
 
 Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger,
-                                             const QDateTime &scheduledAt, qint64 pipelineRunId)
+                                             const QDateTime &scheduledAt, qint64 pipelineRunId,
+                                             RunId id)
 {
     const Job &job = entry.record.job;
     NewRun nr;
@@ -58,7 +56,7 @@ Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger
     if (pipelineRunId == 0 && !entry.record.pipeline.isEmpty() && job.dependencies.isEmpty()
         && (trigger == RunTrigger::Schedule || trigger == RunTrigger::Manual
             || trigger == RunTrigger::Backfill)) {
-        nr.id = store.newRunId();
+        nr.id = id.isValid() ? id : store.newRunId();
         nr.pipelineRunId = nr.id.value();
     }
     auto record = store.createRun(nr);
@@ -85,6 +83,8 @@ void Engine::Private::track(const RunRecord &record)
     run.pipelineRunId = record.pipelineRunId;
     run.trigger = record.trigger;
     run.scheduledAt = record.scheduledAt;
+    const QDateTime queuedAt = record.run.currentAttempt().queuedAt;
+    run.queuedMs = queuedAt.isValid() ? queuedAt.toMSecsSinceEpoch() : clock.nowMs();
     if (run.state == RunState::Running) {
         const NodeId node = record.run.currentAttempt().node;
         run.node = nodeNames.value(node);
@@ -103,19 +103,122 @@ void Engine::Private::track(const RunRecord &record)
             node->runs.insert(run.id);
             node->status.running = int(node->runs.size());
         }
+        // It held its locks when it was sent; it holds them again (loadUnfinished() tracks
+        // running runs before waiting ones, so they get them first).
+        requestLocks(run);
     }
     if (run.state == RunState::Waiting)
-        enqueue(run);
+        queueOrGate(active[run.id]);
+}
+
+void Engine::Private::requestLocks(const ActiveRun &run)
+{
+    const auto job = jobs.constFind(run.job);
+    if (job == jobs.cend() || job->record.job.resources.isEmpty())
+        return;
+    QStringList keys;
+    for (const ResourceLock &lock : job->record.job.resources)
+        keys.append(lock.key());
+    locks.request(run.id, run.priority, run.queuedMs, keys);
+    locks.grant();
+}
+
+bool Engine::Private::holdsLocks(const ActiveRun &run) const
+{
+    const auto job = jobs.constFind(run.job);
+    return job == jobs.cend() || job->record.job.resources.isEmpty() || locks.holdsAll(run.id);
 }
 
 void Engine::Private::enqueue(const ActiveRun &run)
 {
-    queue.insert(keyOf(run));
+    queue.push(WaitingRun{run.id, run.priority, run.queuedMs});
+    requestLocks(run);
+}
+
+void Engine::Private::queueOrGate(ActiveRun &run)
+{
+    const auto job = jobs.constFind(run.job);
+    if (job != jobs.cend() && (job->record.job.notBeforeMinute || job->record.job.window)) {
+        const QDateTime createdAt = run.scheduledAt.isValid() ? run.scheduledAt : clock.now();
+        const Cron::TimeGate gate
+                = Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone);
+        if (gate.state != Cron::TimeGate::State::Ready) {
+            run.gated = true;
+            waitingReasons.insert(run.id, gate.reason);
+            const qint64 due = gate.state == Cron::TimeGate::State::Wait
+                                       ? gate.until.toMSecsSinceEpoch()
+                                       : clock.nowMs();  // skipped at the next tick
+            gateDue.emplace(due, run.id);
+            armTimer();
+            return;
+        }
+    }
+    run.gated = false;
+    enqueue(run);
+}
+
+void Engine::Private::processGates()
+{
+    const qint64 now = clock.nowMs();
+    QList<RunId> due;
+    while (!gateDue.empty() && gateDue.begin()->first <= now) {
+        due.append(gateDue.begin()->second);
+        gateDue.erase(gateDue.begin());
+    }
+    for (RunId id : std::as_const(due)) {
+        auto run = active.find(id);
+        if (run == active.end() || !run->gated)
+            continue;  // ended or cancelled meanwhile
+        const auto job = jobs.constFind(run->job);
+        if (job == jobs.cend())
+            continue;
+        const QDateTime createdAt = run->scheduledAt.isValid() ? run->scheduledAt : clock.now();
+        const Cron::TimeGate gate
+                = Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone);
+        if (gate.state == Cron::TimeGate::State::Skip) {
+            skipRun(id, gate.reason);
+            continue;
+        }
+        queueOrGate(*run);
+    }
+}
+
+void Engine::Private::skipRun(RunId id, const QString &reason)
+{
+    auto it = active.find(id);
+    if (it == active.end())
+        return;
+    it->gated = false;
+    unqueue(*it);
+    auto record = store.transition(id, it->attempt, RunState::Skipped, clock.now(), reason);
+    if (!record) {
+        qCWarning(lcEngine, "run %lld: cannot skip: %s", id.value(),
+                  qPrintable(record.error().toString()));
+        return;
+    }
+    qCInfo(lcEngine, "run %lld of '%s' skipped: %s", id.value(), qPrintable(it->jobName),
+           qPrintable(reason));
+    onAttemptEnded(*record);
+}
+
+QMap<QString, QString> Engine::Private::runParameters(qint64 pipelineRunId)
+{
+    const auto cached = parameterCache.constFind(pipelineRunId);
+    if (cached != parameterCache.cend())
+        return *cached;
+    auto stored = store.pipelineRunParameters(pipelineRunId);
+    if (!stored) {
+        qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
+                  qPrintable(stored.error().toString()));
+        return {};
+    }
+    parameterCache.insert(pipelineRunId, *stored);
+    return *stored;
 }
 
 void Engine::Private::unqueue(const ActiveRun &run)
 {
-    queue.erase(keyOf(run));
+    queue.remove(run.id);
     waitingReasons.remove(run.id);
 }
 
@@ -132,7 +235,17 @@ Result<void> Engine::Private::loadUnfinished()
     if (!runs)
         return runs.error();
     const QDateTime now = clock.now();
+    // Running runs first: they held their locks before the restart.
+    QList<RunRecord> ordered;
     for (const RunRecord &record : *runs) {
+        if (record.run.state() == RunState::Running)
+            ordered.append(record);
+    }
+    for (const RunRecord &record : *runs) {
+        if (record.run.state() != RunState::Running)
+            ordered.append(record);
+    }
+    for (const RunRecord &record : std::as_const(ordered)) {
         track(record);
         if (record.run.state() == RunState::Running) {
             ActiveRun &run = active[record.run.id()];
@@ -181,22 +294,56 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
     }
     ActiveRun &run = *it;
     unqueue(run);
+    // Its locks go back at the end of every attempt (a retry asks again).
+    if (locks.release(id))
+        locks.grant();
+    const RunState state = record.run.state();
     auto job = jobs.find(run.job);
     if (run.dispatched) {
+        if (state == RunState::Lost)
+            run.avoidNode = run.node;
         auto node = nodes.find(run.node);
         if (node != nodes.end()) {
             node->runs.remove(id);
             node->status.running = int(node->runs.size());
+            if (node->runs.isEmpty() && node->status.record.state == NodeState::Draining) {
+                qCInfo(lcEngine, "node '%s' is drained", qPrintable(node->status.record.name));
+                emit q->nodeChanged(node->status.record.name);
+            }
         }
         if (job != jobs.end())
             --job->dispatched;
         run.dispatched = false;
         run.node.clear();
     }
-    const RunState state = record.run.state();
+    if (run.preemptedBy.isValid()) {
+        const RunId by = run.preemptedBy;
+        run.preemptedBy = RunId();
+        if (auto urgent = active.find(by); urgent != active.end())
+            urgent->preempting = RunId();
+        if (state == RunState::Cancelled && !run.stopRequested) {
+            // Stopped for a P0: back to the queue at its old place, with a new attempt that
+            // does not count as a retry.
+            const QString reason = Tr::tr("preempted by run %1").arg(by.value());
+            auto requeued = store.requeue(id, clock.now(), reason);
+            if (requeued) {
+                ++run.preemptions;
+                run.attempt = requeued->run.currentAttempt().number;
+                run.state = RunState::Waiting;
+                qCInfo(lcEngine, "run %lld of '%s' %s, queued again as attempt %d", id.value(),
+                       qPrintable(run.jobName), qPrintable(reason), run.attempt);
+                emit q->runChanged(record);
+                queueOrGate(run);
+                emit q->runChanged(*requeued);
+                return;
+            }
+            qCWarning(lcEngine, "run %lld: cannot requeue after preemption: %s", id.value(),
+                      qPrintable(requeued.error().toString()));
+        }
+    }
     const int attempt = record.run.currentAttempt().number;
     const bool canRetry = job != jobs.end() && isRetryable(state) && !run.stopRequested
-                          && attempt <= job->record.job.retry.count;
+                          && attempt - run.preemptions <= job->record.job.retry.count;
     if (canRetry) {
         const qint64 delay = retryDelayMs(job->record.job.retry, attempt);
         run.retryPending = true;
@@ -237,8 +384,9 @@ void Engine::Private::startRetry(RunId id)
     it->retryPending = false;
     it->attempt = record->run.currentAttempt().number;
     it->state = RunState::Waiting;
+    it->queuedMs = clock.nowMs();
     waitingReasons.remove(id);
-    enqueue(*it);
+    queueOrGate(*it);
     emit q->runChanged(*record);
     auto job = jobs.find(it->job);
     if (job != jobs.end() && job->record.job.command.trimmed().isEmpty())
@@ -278,20 +426,68 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
     if (pipeline == pipelines.cend())
         return;
 
+    bool hasConditions = false;
+    for (const Job &job : pipeline->jobs)
+        hasConditions = hasConditions || !job.condition.isEmpty();
+
     QHash<QString, RunState> states;
+    QHash<QString, Dag::UpstreamResult> upstream;
+    QList<RunId> ended;
     for (const RunRecord &r : std::as_const(*runs)) {
         const auto a = active.constFind(r.run.id());
         // A failed attempt with a retry to come is not the job's final word.
-        states.insert(r.run.jobName(),
-                      a != active.cend() && a->retryPending ? RunState::Waiting : r.run.state());
+        const RunState state
+                = a != active.cend() && a->retryPending ? RunState::Waiting : r.run.state();
+        states.insert(r.run.jobName(), state);
+        if (!hasConditions || !isFinal(state))
+            continue;
+        ended.append(r.run.id());
+        auto cached = upstreamCache.find(r.run.id());
+        if (cached == upstreamCache.end()) {
+            Dag::UpstreamResult result;
+            result.state = state;
+            result.exitCode = r.run.currentAttempt().exitCode;
+            const int attempt = r.run.currentAttempt().number;
+            if (auto chunks = store.readOutput(r.run.id(), 100000); chunks) {
+                QByteArray out;
+                for (const OutputChunk &c : std::as_const(*chunks)) {
+                    if (c.attempt == attempt && c.stream == OutputStream::Stdout)
+                        out += c.data;
+                }
+                result.outputs = Dag::parseOutputVariables(out).values;
+            }
+            cached = upstreamCache.insert(r.run.id(), result);
+        }
+        upstream.insert(r.run.jobName(), *cached);
+    }
+    QHash<QString, QString> variables;
+    if (hasConditions) {
+        QMap<QString, QString> values = pipeline->parameters;
+        const QMap<QString, QString> given = runParameters(pipelineRunId);
+        for (auto it = given.cbegin(); it != given.cend(); ++it)
+            values.insert(it.key(), it.value());
+        variables = Dag::conditionVariables(values, upstream);
     }
 
-    const QStringList skips = Dag::propagateSkips(*pipeline, states);
+    const QStringList skips = Dag::propagateSkips(*pipeline, states, variables);
     for (const QString &name : skips) {
         auto job = jobsByName.constFind(name);
         if (job == jobsByName.cend())
             continue;
         JobEntry &entry = jobs[*job];
+        // The reason: the condition when the order dependencies were met and it decided.
+        QString reason = Tr::tr("an upstream task did not end as required");
+        if (!entry.record.job.condition.isEmpty()) {
+            Job orderOnly = entry.record.job;
+            orderOnly.condition.clear();
+            if (Dag::readiness(orderOnly, states) == Dag::Readiness::Ready) {
+                const Result<bool> holds = Dag::evaluateCondition(entry.record.job, variables);
+                reason = holds ? Tr::tr("its condition is false: %1")
+                                         .arg(entry.record.job.condition)
+                               : Tr::tr("its condition cannot be evaluated: %1")
+                                         .arg(holds.error().message);
+            }
+        }
         NewRun nr;
         nr.job = entry.record.job.id;
         nr.jobName = name;
@@ -305,19 +501,31 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
                       qPrintable(created.error().toString()));
             return;
         }
-        auto skipped = store.transition(created->run.id(), 1, RunState::Skipped, clock.now(),
-                                        Tr::tr("an upstream task did not end as required"));
+        auto skipped
+                = store.transition(created->run.id(), 1, RunState::Skipped, clock.now(), reason);
         if (!skipped) {
             qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
                       qPrintable(skipped.error().toString()));
             return;
         }
         states.insert(name, RunState::Skipped);
-        qCInfo(lcEngine, "pipeline run %lld: '%s' skipped", pipelineRunId, qPrintable(name));
+        if (hasConditions) {
+            Dag::UpstreamResult result;
+            result.state = RunState::Skipped;
+            upstreamCache.insert(created->run.id(), result);
+            upstream.insert(name, result);
+            ended.append(created->run.id());
+        }
+        qCInfo(lcEngine, "pipeline run %lld: '%s' skipped: %s", pipelineRunId, qPrintable(name),
+               qPrintable(reason));
         emit q->runChanged(*skipped);
     }
+    if (!skips.isEmpty()) {
+        pendingPipelineRuns.insert(pipelineRunId);  // a skip may make `finished` jobs ready
+        return;  // the variables are recomputed with the skipped jobs
+    }
 
-    const QStringList ready = Dag::readyJobs(*pipeline, states);
+    const QStringList ready = Dag::readyJobs(*pipeline, states, variables);
     for (const QString &name : ready) {
         auto job = jobsByName.constFind(name);
         if (job == jobsByName.cend())
@@ -330,8 +538,17 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
         }
         qCInfo(lcEngine, "pipeline run %lld: '%s' is ready", pipelineRunId, qPrintable(name));
     }
-    if (!skips.isEmpty())
-        pendingPipelineRuns.insert(pipelineRunId);  // a skip may make `finished` jobs ready
+    if (ready.isEmpty()) {
+        // Nothing more will start: once every run has ended, forget what they left.
+        bool allEnded = true;
+        for (RunState state : std::as_const(states))
+            allEnded = allEnded && isFinal(state);
+        if (allEnded) {
+            for (RunId id : std::as_const(ended))
+                upstreamCache.remove(id);
+            parameterCache.remove(pipelineRunId);
+        }
+    }
 }
 
 // ---- dispatch --------------------------------------------------------------------------------
@@ -350,6 +567,14 @@ QList<NodeCandidate> Engine::Private::candidates() const
         c.draining = node.status.record.state == NodeState::Draining;
         c.running = int(node.runs.size());
         c.maxParallel = node.status.maxParallel;
+        // Weighted round-robin: the node's `weight` label (a positive integer), else 1.
+        bool ok = false;
+        const int weight = c.labels.value(u"weight"_s).toInt(&ok);
+        c.weight = ok && weight > 0 ? weight : 1;
+        if (node.status.lastHeartbeat) {
+            c.cpuPercent = node.status.lastHeartbeat->cpuPercent;
+            c.freeMemoryBytes = node.status.lastHeartbeat->freeMemoryBytes;
+        }
         out.append(c);
     }
     std::sort(out.begin(), out.end(),
@@ -368,65 +593,155 @@ void Engine::Private::dispatchPending()
     dispatching = true;
     do {
         dispatchAgain = false;
-        if (queue.empty())
+        if (queue.isEmpty())
             break;
+        const qint64 now = clock.nowMs();
         QList<NodeCandidate> list = candidates();
+        FleetLoad load;
         int free = 0;
         for (const NodeCandidate &c : std::as_const(list)) {
-            if (!c.draining)
+            load.running += c.running;
+            if (!c.draining) {
+                load.capacity += c.maxParallel;
                 free += std::max(0, c.maxParallel - c.running);
+            }
         }
         if (list.isEmpty())
             globalWaitingReason = Tr::tr("no connected node");
+        else if (load.capacity == 0)
+            globalWaitingReason = Tr::tr("every connected node is draining");
         else if (free == 0)
             globalWaitingReason = Tr::tr("every connected node is at max_parallel");
         else
             globalWaitingReason.clear();
-        for (auto key = queue.begin(); key != queue.end() && free > 0;) {
-            const RunId id(key->second);
+        const QList<WaitingRun> order = queue.ordered(now, options.queuePolicy);
+        for (const WaitingRun &w : order) {
+            const RunId id = w.run;
             auto run = active.find(id);
             if (run == active.end()) {
-                key = queue.erase(key);
+                queue.remove(id);
+                continue;
+            }
+            if (free <= 0 && run->priority != Priority::P0) {
+                // No slot: only a P0 can still get one (by preemption); the others show the
+                // fleet's reason.
+                waitingReasons.remove(id);
                 continue;
             }
             auto job = jobs.find(run->job);
             if (job == jobs.end()) {
-                ++key;
                 waitingReasons.insert(id, Tr::tr("its task was deleted"));
                 continue;
             }
             if (job->record.job.concurrency == ConcurrencyPolicy::Forbid && job->dispatched > 0) {
                 waitingReasons.insert(id, Tr::tr("another run of the task is still running"));
-                ++key;
                 continue;
             }
-            const DispatchChoice choice = options.dispatch(job->record.job, list, dispatchState);
+            if (!holdsLocks(*run)) {
+                waitingReasons.insert(id, locks.waitingReason(id));
+                continue;
+            }
+            if (const auto why = RunQueue::admission(w, load, now, options.queuePolicy)) {
+                waitingReasons.insert(id, *why);
+                continue;
+            }
+            if (job->record.job.window) {
+                // Its window may have closed while it waited for upstream jobs, locks or a node.
+                const QDateTime createdAt
+                        = run->scheduledAt.isValid() ? run->scheduledAt : clock.now();
+                if (Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone).state
+                    != Cron::TimeGate::State::Ready) {
+                    unqueue(*run);
+                    if (locks.release(id))
+                        locks.grant();
+                    queueOrGate(*run);
+                    continue;
+                }
+            }
+            DispatchChoice choice;
+            if (!run->avoidNode.isEmpty()) {
+                // Its last attempt was lost on that node: another one if one qualifies.
+                QList<NodeCandidate> others = list;
+                for (NodeCandidate &c : others) {
+                    if (c.name == run->avoidNode)
+                        c.draining = true;
+                }
+                choice = options.dispatch(job->record.job, others, dispatchState);
+            }
+            if (!choice.index)
+                choice = options.dispatch(job->record.job, list, dispatchState);
             if (!choice.index || *choice.index < 0 || *choice.index >= list.size()) {
-                waitingReasons.insert(id, choice.reason);
-                ++key;
+                QString reason = choice.reason;
+                if (run->priority == Priority::P0) {
+                    if (!run->preempting.isValid())
+                        preemptFor(*run, job->record.job, list);
+                    if (run->preempting.isValid())
+                        reason = Tr::tr("waiting for run %1 to stop (preempted for this run)")
+                                         .arg(run->preempting.value());
+                }
+                waitingReasons.insert(id, reason);
                 continue;
             }
             NodeCandidate &target = list[*choice.index];
             auto node = nodes.find(target.name);
             if (node == nodes.end() || !sendDispatch(*run, *job, *node)) {
                 waitingReasons.insert(id, Tr::tr("node %1 did not take the run").arg(target.name));
-                ++key;
                 continue;
             }
+            run->avoidNode.clear();
+            run->preempting = RunId();
             ++target.running;
+            ++load.running;
             --free;
             waitingReasons.remove(id);
-            key = queue.erase(key);
+            queue.remove(id);
         }
     } while (dispatchAgain);
     dispatching = false;
+}
+
+bool Engine::Private::preemptFor(ActiveRun &urgent, const Job &job,
+                                 const QList<NodeCandidate> &list)
+{
+    QList<RunningRun> running;
+    for (const ActiveRun &r : std::as_const(active)) {
+        if (!r.dispatched || r.stopRequested || r.preemptedBy.isValid())
+            continue;
+        const auto node = nodes.constFind(r.node);
+        if (node == nodes.cend())
+            continue;
+        running.append(RunningRun{r.id, r.priority, node->status.record.id, r.dispatchedMs});
+    }
+    const std::optional<PreemptionVictim> victim = choosePreemptionVictim(job, list, running);
+    if (!victim)
+        return false;
+    ActiveRun &v = active[victim->run];
+    v.preemptedBy = urgent.id;
+    urgent.preempting = v.id;
+    const QString reason = Tr::tr("preempted by run %1").arg(urgent.id.value());
+    qCInfo(lcEngine, "run %lld (%s, %s) on %s is stopped: %s", v.id.value(), qPrintable(v.jobName),
+           qPrintable(priorityName(v.priority)), qPrintable(v.node), qPrintable(reason));
+    audit(Actor{u"system"_s, QString()}, u"run.preempt"_s, v.id.toString(),
+          u"by=%1 node=%2"_s.arg(urgent.id.toString(), v.node));
+    sendStop(v, reason);
+    return true;
 }
 
 bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLive &node)
 {
     if (!node.channel || !node.channel->isOpen())
         return false;
-    const Job &job = entry.record.job;
+    Job job = entry.record.job;
+    if (run.pipelineRunId != 0) {
+        const auto pipeline = pipelines.constFind(entry.record.pipeline);
+        if (pipeline != pipelines.cend() && !pipeline->parameters.isEmpty()) {
+            QMap<QString, QString> values = pipeline->parameters;
+            const QMap<QString, QString> given = runParameters(run.pipelineRunId);
+            for (auto it = given.cbegin(); it != given.cend(); ++it)
+                values.insert(it.key(), it.value());
+            job = Config::applyParameters(job, values);
+        }
+    }
     Protocol::RunDispatchBody body;
     body.runId = run.id;
     body.attempt = run.attempt;
@@ -440,6 +755,7 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
     if (!post(node.channel, body))
         return false;
     run.dispatched = true;
+    run.dispatchedMs = clock.nowMs();
     run.node = node.status.record.name;
     node.runs.insert(run.id);
     node.status.running = int(node.runs.size());

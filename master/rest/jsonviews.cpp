@@ -223,7 +223,7 @@ QJsonObject nodeJson(const NodeStatus &node)
     return QJsonObject{
             {u"id"_s, node.record.id.toString()},
             {u"name"_s, node.record.name},
-            {u"state"_s, nodeStateName(node.record.state)},
+            {u"state"_s, node.drained ? u"drained"_s : nodeStateName(node.record.state)},
             {u"connected"_s, node.connected},
             {u"labels"_s, stringMapJson(node.record.labels)},
             {u"agent_version"_s, node.agentVersion},
@@ -235,6 +235,69 @@ QJsonObject nodeJson(const NodeStatus &node)
             {u"clock_skew_ms"_s, orNull(node.clockSkewMs)},
             {u"last_seen_at"_s, instantJson(node.record.lastSeenAt)},
             {u"address"_s, node.peer},
+    };
+}
+
+QJsonObject pipelineRunJson(const PipelineRunStatus &status, const NodeNames &nodes)
+{
+    QJsonArray runs;
+    for (const RunRecord &run : status.runs) {
+        QJsonObject o = runJson(run, nodes);
+        const QString waiting = status.waitingReasons.value(run.run.id());
+        o.insert(u"waiting_reason"_s,
+                 waiting.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(waiting));
+        runs.append(o);
+    }
+    return QJsonObject{
+            {u"id"_s, QString::number(status.id)},
+            {u"pipeline"_s, status.pipeline},
+            {u"state"_s, pipelineRunStateName(status.state)},
+            {u"trigger"_s, runTriggerName(status.trigger)},
+            {u"scheduled_at"_s, instantJson(status.scheduledAt)},
+            {u"created_at"_s, instantJson(status.createdAt)},
+            {u"runs"_s, runs},
+    };
+}
+
+QJsonObject pipelineSummaryJson(const PipelineStatus &status, const NodeNames &nodes)
+{
+    const Pipeline &p = status.pipeline;
+    QString schedule = p.schedule;
+    for (qsizetype i = 0; i < p.jobs.size() && schedule.isEmpty(); ++i)
+        schedule = p.jobs.at(i).schedule;
+    return QJsonObject{
+            {u"name"_s, p.name},
+            {u"tasks"_s, int(p.jobs.size())},
+            {u"schedule"_s, schedule},
+            {u"last_run"_s, status.lastRun ? QJsonValue(pipelineRunJson(*status.lastRun, nodes))
+                                           : QJsonValue(QJsonValue::Null)},
+    };
+}
+
+QJsonObject pipelineJson(const Pipeline &pipeline, const QList<JobRecord> &records,
+                         const QHash<JobId, std::optional<QDateTime>> &nextFires)
+{
+    QJsonArray tasks;
+    QJsonArray edges;
+    for (const JobRecord &record : records) {
+        tasks.append(taskJson(record, nextFires.value(record.job.id)));
+        for (const Dependency &dep : record.job.dependencies)
+            edges.append(QJsonObject{{u"from"_s, dep.job},
+                                     {u"to"_s, record.job.name},
+                                     {u"status"_s, dependencyStatusName(dep.status)}});
+    }
+    QJsonObject locks;
+    for (auto it = pipeline.lockCapacities.cbegin(); it != pipeline.lockCapacities.cend(); ++it)
+        locks.insert(it.key(), it.value());
+    return QJsonObject{
+            {u"name"_s, pipeline.name},
+            {u"description"_s, pipeline.description},
+            {u"schedule"_s, pipeline.schedule},
+            {u"time_zone"_s, pipeline.timeZone},
+            {u"parameters"_s, stringMapJson(pipeline.parameters)},
+            {u"locks"_s, locks},
+            {u"tasks"_s, tasks},
+            {u"edges"_s, edges},
     };
 }
 

@@ -50,6 +50,15 @@ QJsonObject runEventJson(const RunEvent &event);
 QJsonObject outputChunkJson(qsizetype index, const OutputChunk &chunk);
 QJsonObject nodeJson(const NodeStatus &node);
 QJsonObject tokenJson(const ApiTokenInfo &token);
+// {id, pipeline, state, trigger, scheduled_at, created_at, runs: [runJson...]}
+QJsonObject pipelineRunJson(const PipelineRunStatus &status, const NodeNames &nodes);
+// {name, tasks (count), schedule, last_run: pipelineRunJson or null}. The schedule is the
+// pipeline's, or else that of its first job with one.
+QJsonObject pipelineSummaryJson(const PipelineStatus &status, const NodeNames &nodes);
+// {name, description, schedule, time_zone, parameters, locks, tasks: [taskJson...],
+// edges: [{from, to, status}]}; `records` are the pipeline's jobs in its order.
+QJsonObject pipelineJson(const Pipeline &pipeline, const QList<JobRecord> &records,
+                         const QHash<JobId, std::optional<QDateTime>> &nextFires);
 QJsonObject auditJson(const AuditEntry &entry);
 
 // ---- requests ----------------------------------------------------------------------------

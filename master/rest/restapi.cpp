@@ -3,6 +3,7 @@
 #include "jsonviews.h"
 
 #include <config/configfile.h>
+#include <config/pipelinefile.h>
 #include <master/engine/engine.h>
 #include <model/clock.h>
 #include <model/duration.h>
@@ -21,6 +22,7 @@
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
+#include <QTimeZone>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -214,6 +216,13 @@ struct RestApi::Private
     Reply runOutput(const Call &call);
     Reply stopRun(const Call &call);
     Reply listNodes(const Call &call);
+    Reply drainNode(const Call &call);
+    Reply enableNode(const Call &call);
+    Reply listPipelines(const Call &call);
+    Reply getPipeline(const Call &call);
+    Reply runPipeline(const Call &call);
+    Reply pipelineRuns(const Call &call);
+    Reply getPipelineRun(const Call &call);
     Reply apply(const Call &call);
     Reply createToken(const Call &call);
     Reply listTokens(const Call &call);
@@ -223,6 +232,7 @@ struct RestApi::Private
 
     Result<JobRecord> findTask(const QString &idOrName);
     Result<RunId> runId(const QString &text);
+    Result<qint64> pipelineRunId(const QString &text);
 
     QPointer<Engine> engine;  // the Engine must outlive the RestApi; checked per request
     RestApiOptions options;
@@ -250,6 +260,13 @@ RestApi::Private::Private(Engine &e, const RestApiOptions &o) : engine(&e), opti
     addRoute(get, u"/api/v1/runs/{run}/output"_s, Access::Viewer, &Private::runOutput);
     addRoute(post, u"/api/v1/runs/{run}/stop"_s, Access::Operator, &Private::stopRun);
     addRoute(get, u"/api/v1/nodes"_s, Access::Viewer, &Private::listNodes);
+    addRoute(post, u"/api/v1/nodes/{node}/drain"_s, Access::Operator, &Private::drainNode);
+    addRoute(post, u"/api/v1/nodes/{node}/enable"_s, Access::Operator, &Private::enableNode);
+    addRoute(get, u"/api/v1/pipelines"_s, Access::Viewer, &Private::listPipelines);
+    addRoute(get, u"/api/v1/pipelines/{pipeline}"_s, Access::Viewer, &Private::getPipeline);
+    addRoute(post, u"/api/v1/pipelines/{pipeline}/run"_s, Access::Operator, &Private::runPipeline);
+    addRoute(get, u"/api/v1/pipelines/{pipeline}/runs"_s, Access::Viewer, &Private::pipelineRuns);
+    addRoute(get, u"/api/v1/pipeline-runs/{id}"_s, Access::Viewer, &Private::getPipelineRun);
     addRoute(post, u"/api/v1/apply"_s, Access::Admin, &Private::apply);
     addRoute(post, u"/api/v1/tokens"_s, Access::Admin, &Private::createToken);
     addRoute(get, u"/api/v1/tokens"_s, Access::Admin, &Private::listTokens);
@@ -284,12 +301,18 @@ void RestApi::Private::serve(const QHttpServerRequest &request, QHttpServerRespo
                                   << reply.status;
     }
     const auto status = QHttpServerResponder::StatusCode(reply.status);
-    QHttpServerResponse response
-            = reply.status == 204 ? QHttpServerResponse(status)
-                                  : QHttpServerResponse(QByteArrayLiteral("application/json"),
-                                                        reply.body, status);
-    for (const auto &header : reply.headers)
-        response.addHeader(header.first, header.second);
+    QByteArray mimeType = QByteArrayLiteral("application/json");
+    for (const auto &header : reply.headers) {
+        if (header.first.compare("Content-Type", Qt::CaseInsensitive) == 0)
+            mimeType = header.second;
+    }
+    QHttpServerResponse response = reply.status == 204
+                                           ? QHttpServerResponse(status)
+                                           : QHttpServerResponse(mimeType, reply.body, status);
+    for (const auto &header : reply.headers) {
+        if (header.first.compare("Content-Type", Qt::CaseInsensitive) != 0)
+            response.addHeader(header.first, header.second);
+    }
     response.write(std::move(responder));
 }
 
@@ -428,6 +451,16 @@ Result<RunId> RestApi::Private::runId(const QString &text)
     if (!id.isValid() || id.toString() != text)
         return makeError(ErrorCode::NotFound,
                          RestApi::tr("no run with id '%1'").arg(text.left(40)));
+    return id;
+}
+
+Result<qint64> RestApi::Private::pipelineRunId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0 || QString::number(id) != text)
+        return makeError(ErrorCode::NotFound,
+                         RestApi::tr("no pipeline run with id '%1'").arg(text.left(40)));
     return id;
 }
 
@@ -654,6 +687,8 @@ Reply RestApi::Private::getRun(const Call &call)
     if (!events)
         return errorReply(events.error());
     QJsonObject o = runJson(*run, nodeNames());
+    const QString waiting = engine->waitingReason(*id);
+    o.insert(u"waiting_reason"_s, waiting.isEmpty() ? QJsonValue(QJsonValue::Null) : waiting);
     QJsonArray list;
     for (const RunEvent &event : *events)
         list.append(runEventJson(event));
@@ -719,6 +754,120 @@ Reply RestApi::Private::listNodes(const Call &)
     for (const NodeStatus &node : std::as_const(nodes))
         list.append(nodeJson(node));
     return jsonReply(QJsonObject{{u"nodes"_s, list}});
+}
+
+Reply RestApi::Private::drainNode(const Call &call)
+{
+    const Result<NodeStatus> node = engine->drainNode(call.args.at(0), call.actor);
+    if (!node)
+        return errorReply(node.error());
+    return jsonReply(nodeJson(*node));
+}
+
+Reply RestApi::Private::enableNode(const Call &call)
+{
+    const Result<NodeStatus> node = engine->enableNode(call.args.at(0), call.actor);
+    if (!node)
+        return errorReply(node.error());
+    return jsonReply(nodeJson(*node));
+}
+
+Reply RestApi::Private::listPipelines(const Call &)
+{
+    const Result<QList<PipelineStatus>> pipelines = engine->pipelines();
+    if (!pipelines)
+        return errorReply(pipelines.error());
+    const NodeNames names = nodeNames();
+    QJsonArray list;
+    for (const PipelineStatus &status : *pipelines)
+        list.append(pipelineSummaryJson(status, names));
+    return jsonReply(QJsonObject{{u"pipelines"_s, list}});
+}
+
+Reply RestApi::Private::getPipeline(const Call &call)
+{
+    const Result<Pipeline> pipeline = engine->pipeline(call.args.at(0));
+    if (!pipeline)
+        return errorReply(pipeline.error());
+    const QString format = call.request.query.queryItemValue(u"format"_s, QUrl::FullyDecoded);
+    if (format == u"yaml"_s) {
+        // Text, so that it can be sent back to /api/v1/apply as it is.
+        return Reply{200,
+                     Config::writePipeline(*pipeline),
+                     {qMakePair(QByteArray("Content-Type"), QByteArray("application/yaml"))}};
+    }
+    if (!format.isEmpty() && format != u"json"_s) {
+        return errorReply(
+                fieldError(ErrorCode::InvalidValue, u"format"_s,
+                           RestApi::tr("expected json or yaml, found '%1'").arg(format.left(40))));
+    }
+    QList<JobRecord> records;
+    QHash<JobId, std::optional<QDateTime>> nextFires;
+    for (const Job &job : pipeline->jobs) {
+        const Result<JobRecord> record = engine->findJob(job.id.toString());
+        if (!record)
+            return errorReply(record.error());
+        records.append(*record);
+        nextFires.insert(job.id, engine->nextFireTime(job.id));
+    }
+    return jsonReply(pipelineJson(*pipeline, records, nextFires));
+}
+
+Reply RestApi::Private::runPipeline(const Call &call)
+{
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
+    if (!body)
+        return errorReply(body.error());
+    QMap<QString, QString> parameters;
+    for (auto it = body->begin(); it != body->end(); ++it) {
+        if (it.key() != u"parameters"_s) {
+            return errorReply(fieldError(ErrorCode::UnknownKey, it.key(),
+                                         RestApi::tr("unknown field (expected 'parameters')")));
+        }
+        if (!it.value().isObject()) {
+            return errorReply(fieldError(ErrorCode::WrongType, it.key(),
+                                         RestApi::tr("expected an object of strings")));
+        }
+        const QJsonObject values = it.value().toObject();
+        for (auto v = values.begin(); v != values.end(); ++v) {
+            if (!v.value().isString()) {
+                return errorReply(fieldError(ErrorCode::WrongType, u"parameters."_s + v.key(),
+                                             RestApi::tr("expected a string")));
+            }
+            parameters.insert(v.key(), v.value().toString());
+        }
+    }
+    const Result<PipelineRunStatus> run
+            = engine->runPipeline(call.args.at(0), call.actor, parameters);
+    if (!run)
+        return errorReply(run.error());
+    return jsonReply(pipelineRunJson(*run, nodeNames()), 201);
+}
+
+Reply RestApi::Private::pipelineRuns(const Call &call)
+{
+    const Result<int> limit = queryInteger(call.request, u"limit"_s, kDefaultLimit, 1, kMaxLimit);
+    if (!limit)
+        return errorReply(limit.error());
+    const Result<QList<PipelineRunStatus>> runs = engine->pipelineRuns(call.args.at(0), *limit);
+    if (!runs)
+        return errorReply(runs.error());
+    const NodeNames names = nodeNames();
+    QJsonArray list;
+    for (const PipelineRunStatus &run : *runs)
+        list.append(pipelineRunJson(run, names));
+    return jsonReply(QJsonObject{{u"pipeline_runs"_s, list}});
+}
+
+Reply RestApi::Private::getPipelineRun(const Call &call)
+{
+    const Result<qint64> id = pipelineRunId(call.args.at(0));
+    if (!id)
+        return errorReply(id.error());
+    const Result<PipelineRunStatus> run = engine->pipelineRun(*id);
+    if (!run)
+        return errorReply(run.error());
+    return jsonReply(pipelineRunJson(*run, nodeNames()));
 }
 
 Reply RestApi::Private::apply(const Call &call)

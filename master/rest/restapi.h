@@ -58,7 +58,8 @@ struct ApiRequest
 };
 
 // The answer: an HTTP status and its body (JSON; empty for 204), plus headers an HTTP
-// answer carries (WWW-Authenticate, Allow).
+// answer carries (WWW-Authenticate, Allow, and Content-Type for a body that is not JSON: a
+// pipeline as YAML text).
 struct ApiResponse
 {
     int status = 200;

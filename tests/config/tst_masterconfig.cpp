@@ -32,6 +32,22 @@ QString describe(const MasterConfig &c)
             u"kill_grace_ms="_s + QString::number(c.killGraceMs),
             u"output_limit="_s + QString::number(c.outputLimitBytes),
             u"max_message_bytes="_s + QString::number(c.maxMessageBytes),
+            u"scheduling.default_strategy="_s + c.defaultStrategy,
+            u"scheduling.ageing_step_secs="_s + QString::number(c.ageingStepSecs),
+            u"scheduling.p3_max_utilisation="_s + QString::number(c.p3MaxUtilisationPercent),
+            u"scheduling.max_running="_s + QString::number(c.maxRunning),
+            u"scheduling.cpu_any_below="_s + QString::number(c.cpuAnyBelow),
+            u"scheduling.cpu_light_max="_s + QString::number(c.cpuLightMax),
+            u"scheduling.memory_any_above="_s + QString::number(c.memoryAnyAboveBytes),
+            u"scheduling.memory_light_min="_s + QString::number(c.memoryLightMinBytes),
+            u"autoscale.hook="_s + c.autoscaleHook,
+            u"autoscale.queue_length_above="_s + QString::number(c.scaleOutQueueLength),
+            u"autoscale.average_wait_above_secs="_s + QString::number(c.scaleOutAverageWaitSecs),
+            u"autoscale.fleet_cpu_above="_s + QString::number(c.scaleOutFleetCpu),
+            u"autoscale.scale_in_cpu_below="_s + QString::number(c.scaleInFleetCpu),
+            u"autoscale.cpu_window_secs="_s + QString::number(c.autoscaleCpuWindowSecs),
+            u"autoscale.cooldown_secs="_s + QString::number(c.autoscaleCooldownSecs),
+            u"autoscale.min_nodes="_s + QString::number(c.autoscaleMinNodes),
     }
             .join(u'\n');
 }
@@ -89,6 +105,22 @@ void tst_MasterConfig::fullExample()
     expected.killGraceMs = 60000;
     expected.outputLimitBytes = 2097152;
     expected.maxMessageBytes = 524288;
+    expected.defaultStrategy = u"least_running"_s;
+    expected.ageingStepSecs = 300;
+    expected.p3MaxUtilisationPercent = 40;
+    expected.maxRunning = 200;
+    expected.cpuAnyBelow = 60;
+    expected.cpuLightMax = 85.5;
+    expected.memoryAnyAboveBytes = 4294967296;
+    expected.memoryLightMinBytes = 1073741824;
+    expected.autoscaleHook = u"/usr/local/bin/orrery-scale --pool etl"_s;
+    expected.scaleOutQueueLength = 50;
+    expected.scaleOutAverageWaitSecs = 120;
+    expected.scaleOutFleetCpu = 75;
+    expected.scaleInFleetCpu = 10;
+    expected.autoscaleCpuWindowSecs = 600;
+    expected.autoscaleCooldownSecs = 900;
+    expected.autoscaleMinNodes = 2;
     QCOMPARE(describe(*config), describe(expected));
     QCOMPARE(config->storeUrl(), expected.store);
     QVERIFY(validateMasterConfig(*config));
@@ -271,6 +303,22 @@ void tst_MasterConfig::errors_data()
             << "missed_heartbeats: 0\n"_ba << ErrorCode::InvalidValue << 1 << 20;
     QTest::newRow("kill-grace-too-long")
             << "kill_grace: 2h\n"_ba << ErrorCode::InvalidValue << 1 << 13;
+    QTest::newRow("strategy-unknown")
+            << "scheduling:\n  default_strategy: random\n"_ba << ErrorCode::InvalidValue << 2 << 21;
+    QTest::newRow("strategy-broadcast") << "scheduling:\n  default_strategy: broadcast\n"_ba
+                                        << ErrorCode::InvalidValue << 2 << 21;
+    QTest::newRow("scheduling-unknown-key")
+            << "scheduling:\n  ageing: 10m\n"_ba << ErrorCode::UnknownKey << 2 << 3;
+    QTest::newRow("p3-over-100") << "scheduling:\n  p3_max_utilisation: 150\n"_ba
+                                 << ErrorCode::InvalidValue << 2 << 23;
+    QTest::newRow("cpu-bands-crossed")
+            << "scheduling:\n  cpu_any_below: 95\n  cpu_light_max: 90\n"_ba
+            << ErrorCode::InvalidValue << 2 << 18;
+    QTest::newRow("autoscale-cpu-over-100")
+            << "autoscale:\n  fleet_cpu_above: 180\n"_ba << ErrorCode::InvalidValue << 2 << 20;
+    QTest::newRow("autoscale-in-above-out")
+            << "autoscale:\n  fleet_cpu_above: 50\n  scale_in_cpu_below: 60\n"_ba
+            << ErrorCode::InvalidValue << 3 << 23;
     QTest::newRow("output-limit-small")
             << "output_limit: 10\n"_ba << ErrorCode::InvalidValue << 1 << 15;
     QTest::newRow("max-message-huge")

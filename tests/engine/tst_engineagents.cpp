@@ -2,6 +2,7 @@
 // test "agent" that speaks the protocol by hand through a WssClient.
 
 #include "enginetestutil.h"
+#include "fakeagent.h"
 
 #include <master/engine/engine.h>
 #include <net/pki.h>
@@ -30,89 +31,10 @@ constexpr int kTimeout = 20000;
 const QDateTime kStart = utc(2026, 3, 1, 0, 0, 30);
 constexpr qint64 kHeartbeatMs = 1000;
 
-// One agent connection, driven by the test.
-class FakeAgent final
-{
-public:
-    FakeAgent(const QUrl &url, const QSslConfiguration &tls) : m_client({url}, tls, {})
-    {
-        m_client.setIdPrefix(u"a"_s);
-        QObject::connect(&m_client, &WssClient::connected, [this](Channel *channel) {
-            QObject::connect(channel, &Channel::received,
-                             [this](const Protocol::Envelope &m) { received.append(m); });
-        });
-        QObject::connect(&m_client, &WssClient::disconnected,
-                         [this](const QString &reason) { disconnects.append(reason); });
-        m_client.start();
-    }
-    ~FakeAgent() { m_client.stop(); }
-
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([this] { return m_client.channel() != nullptr; }, kTimeout);
-    }
-    Channel *channel() const { return m_client.channel(); }
-
-    template<typename Body>
-    QString send(const Body &body)
-    {
-        return m_client.channel() ? m_client.channel()->send(body) : QString();
-    }
-
-    // The first received message of `type` not taken before (removes it), or an empty
-    // envelope after the timeout.
-    Protocol::Envelope take(const QString &type)
-    {
-        Protocol::Envelope out;
-        [[maybe_unused]] const bool found = QTest::qWaitFor(
-                [&] {
-                    for (qsizetype i = 0; i < received.size(); ++i) {
-                        if (received.at(i).type == type) {
-                            out = received.takeAt(i);
-                            return true;
-                        }
-                    }
-                    return false;
-                },
-                kTimeout);
-        return out;
-    }
-    qsizetype count(const QString &type) const
-    {
-        return std::count_if(received.cbegin(), received.cend(),
-                             [&](const Protocol::Envelope &m) { return m.type == type; });
-    }
-    void stop() { m_client.stop(); }
-
-    QList<Protocol::Envelope> received;
-    QStringList disconnects;
-
-private:
-    WssClient m_client;
-};
-
-Protocol::HelloBody hello(const QString &node, const QString &credential, int maxParallel = 4)
-{
-    Protocol::HelloBody h;
-    h.nodeName = node;
-    h.agentVersion = u"0.1.0-test"_s;
-    h.labels = {{u"zone"_s, u"a"_s}};
-    h.maxParallel = maxParallel;
-    h.credential = credential;
-    return h;
-}
-
 Protocol::RunResultBody result(const Protocol::RunDispatchBody &dispatch, RunState state,
                                int exitCode)
 {
-    Protocol::RunResultBody r;
-    r.runId = dispatch.runId;
-    r.attempt = dispatch.attempt;
-    r.state = state;
-    r.exitCode = exitCode;
-    r.startedAtMs = kStart.toMSecsSinceEpoch();
-    r.finishedAtMs = kStart.toMSecsSinceEpoch() + 10;
-    return r;
+    return EngineTest::result(dispatch, state, exitCode, kStart);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ private slots:
     void finalStatesNeverChange();
     void priorities_data();
     void priorities();
+    void pipelineRunStates_data();
+    void pipelineRunStates();
 };
 
 void tst_RunState::names_data()
@@ -122,6 +124,31 @@ void tst_RunState::priorities()
         QCOMPARE(int(*p), expected);
         QCOMPARE(priorityName(*p), u"P"_s + QString::number(expected));
     }
+}
+
+void tst_RunState::pipelineRunStates_data()
+{
+    QTest::addColumn<QList<RunState>>("jobs");
+    QTest::addColumn<QString>("expected");
+    using S = RunState;
+    QTest::newRow("no-runs-yet") << QList<S>{} << u"running"_s;
+    QTest::newRow("one-waiting") << QList<S>{S::Success, S::Waiting} << u"running"_s;
+    QTest::newRow("failed-but-one-running") << QList<S>{S::Failed, S::Running} << u"running"_s;
+    QTest::newRow("all-success") << QList<S>{S::Success, S::Success} << u"success"_s;
+    QTest::newRow("skips-count-as-done") << QList<S>{S::Success, S::Skipped} << u"success"_s;
+    QTest::newRow("failed") << QList<S>{S::Success, S::Failed, S::Skipped} << u"failed"_s;
+    QTest::newRow("timed-out") << QList<S>{S::TimedOut} << u"failed"_s;
+    QTest::newRow("lost") << QList<S>{S::Lost, S::Success} << u"failed"_s;
+    QTest::newRow("cancelled") << QList<S>{S::Cancelled, S::Success} << u"cancelled"_s;
+    QTest::newRow("failure-wins-over-cancel")
+            << QList<S>{S::Cancelled, S::Failed} << u"failed"_s;
+}
+
+void tst_RunState::pipelineRunStates()
+{
+    QFETCH(QList<RunState>, jobs);
+    QFETCH(QString, expected);
+    QCOMPARE(pipelineRunStateName(pipelineRunState(jobs)), expected);
 }
 
 QTEST_APPLESS_MAIN(tst_RunState)

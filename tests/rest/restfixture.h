@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace Orrery::Test {
@@ -91,7 +92,9 @@ public:
     }
 
     // Everything up to a listening API; returns an error text or "".
-    QString start(const Net::PkiFiles &files, Master::RestApiOptions options = {})
+    // `prepare` runs on the store before the engine starts (nodes the engine should know).
+    QString start(const Net::PkiFiles &files, Master::RestApiOptions options = {},
+                  const std::function<QString(Store &)> &prepare = {})
     {
         if (!m_dir.isValid())
             return QStringLiteral("no temporary directory");
@@ -101,6 +104,10 @@ public:
         if (!opened)
             return opened.error().toString();
         store = std::move(*opened);
+        if (prepare) {
+            if (const QString error = prepare(*store); !error.isEmpty())
+                return error;
+        }
         engine = std::make_unique<Master::Engine>(*store, m_clock, Master::EngineOptions());
         if (const Result<void> started = engine->start(); !started)
             return started.error().toString();

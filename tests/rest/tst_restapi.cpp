@@ -879,7 +879,9 @@ void tst_RestApi::openApiMatchesRoutes()
             QString concrete = p.key();
             concrete.replace(u"{task}"_s, u"no-such-task"_s)
                     .replace(u"{run}"_s, u"1"_s)
-                    .replace(u"{id}"_s, u"1"_s);
+                    .replace(u"{id}"_s, u"1"_s)
+                    .replace(u"{node}"_s, u"no-such-node"_s)
+                    .replace(u"{pipeline}"_s, u"no-such-pipeline"_s);
             QVERIFY2(!concrete.contains(u'{'), qPrintable(p.key()));
             const HttpReply r = m_f->request(method.toLatin1(), concrete, QByteArray(), QString());
             QVERIFY2(r.status == (isPublic ? 200 : 401),

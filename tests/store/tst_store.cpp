@@ -61,6 +61,10 @@ Job fullJob()
     j.concurrency = ConcurrencyPolicy::Replace;
     j.misfire = MisfirePolicy::CatchUp;
     j.misfireLimit = 5;
+    j.notBeforeMinute = 8 * 60;
+    j.window = DailyWindow{22 * 60, 2 * 60};
+    j.windowClosed = WindowClosedPolicy::Skip;
+    j.condition = u"${upstream.extract.exit_code} == 0 && ${param.mode} == 'full'"_s;
     j.enabled = false;
     return j;
 }
@@ -90,6 +94,7 @@ private slots:
     void retryAddsAttempt();
     void listsAndReconciliation();
     void pipelineRunsAndFires();
+    void pipelineSettingsAndRunParameters();
     void outputAppendReadAndLimit();
     void nodes();
     void apiTokens();
@@ -535,6 +540,48 @@ void tst_Store::pipelineRunsAndFires()
     QCOMPARE(store->lastFires()->size(), 2);
     QVERIFY(store->deleteJob(created->job.id));
     QCOMPARE(store->lastFires()->size(), 1);
+}
+
+// A pipeline's own fields and the parameters of its runs survive a reopen; a bad stored
+// capacity is a Storage error, not a silent default.
+void tst_Store::pipelineSettingsAndRunParameters()
+{
+    Pipeline p;
+    p.name = u"warehouse"_s;
+    p.description = u"nightly load"_s;
+    p.schedule = u"0 2 * * *"_s;
+    p.timeZone = u"Asia/Shanghai"_s;
+    p.parameters = {{u"mode"_s, u"full"_s}, {u"target"_s, u"dw"_s}};
+    p.lockCapacities = {{u"database_lock:primary_db"_s, 2}};
+    {
+        auto store = open();
+        QVERIFY(store);
+        QVERIFY(store->putPipeline(p));
+        Pipeline other;
+        other.name = u"archive"_s;
+        QVERIFY(store->putPipeline(other));
+        p.description = u"changed"_s;
+        QVERIFY(store->putPipeline(p));  // replaces
+        QVERIFY(store->setPipelineRunParameters(42, u"warehouse"_s, {{u"ds"_s, u"2026-01-02"_s}}));
+        QCOMPARE(store->putPipeline(Pipeline()).error().code, ErrorCode::MissingField);
+    }
+    auto store = open();
+    QVERIFY(store);
+    auto list = store->listPipelines();
+    QVERIFY2(list, qPrintable(errorText(list)));
+    QCOMPARE(list->size(), 2);
+    QCOMPARE(list->at(0).name, u"archive"_s);
+    QCOMPARE(list->at(1), p);
+    auto params = store->pipelineRunParameters(42);
+    QVERIFY(params);
+    QCOMPARE(*params, (QMap<QString, QString>{{u"ds"_s, u"2026-01-02"_s}}));
+    QVERIFY(store->pipelineRunParameters(43)->isEmpty());
+
+    QVERIFY(store->deletePipeline(u"archive"_s));
+    QCOMPARE(store->listPipelines()->size(), 1);
+    QVERIFY(rawExec(m_url, {u"UPDATE pipelines SET definition ="
+                            " '{\"lock_capacities\":{\"database_lock:x\":0}}'"_s}));
+    QCOMPARE(store->listPipelines().error().code, ErrorCode::Storage);
 }
 
 void tst_Store::outputAppendReadAndLimit()

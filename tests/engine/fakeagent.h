@@ -1,0 +1,114 @@
+#pragma once
+
+// A test "agent" for the engine tests: speaks the agent protocol by hand through a WssClient
+// to a real WssServer on loopback, and the messages an agent sends.
+
+#include <model/runstate.h>
+#include <net/channel.h>
+#include <net/wssclient.h>
+#include <protocol/messages.h>
+
+#include <QDateTime>
+#include <QList>
+#include <QSslConfiguration>
+#include <QStringList>
+#include <QTest>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace EngineTest {
+
+using namespace Orrery;
+using namespace Orrery::Net;
+
+constexpr int kAgentTimeout = 20000;
+
+// One agent connection, driven by the test.
+class FakeAgent final
+{
+public:
+    FakeAgent(const QUrl &url, const QSslConfiguration &tls) : m_client({url}, tls, {})
+    {
+        m_client.setIdPrefix(QStringLiteral("a"));
+        QObject::connect(&m_client, &WssClient::connected, [this](Channel *channel) {
+            QObject::connect(channel, &Channel::received,
+                             [this](const Protocol::Envelope &m) { received.append(m); });
+        });
+        QObject::connect(&m_client, &WssClient::disconnected,
+                         [this](const QString &reason) { disconnects.append(reason); });
+        m_client.start();
+    }
+    ~FakeAgent() { m_client.stop(); }
+
+    bool waitConnected()
+    {
+        return QTest::qWaitFor([this] { return m_client.channel() != nullptr; },
+                               EngineTest::kAgentTimeout);
+    }
+    Channel *channel() const { return m_client.channel(); }
+
+    template<typename Body>
+    QString send(const Body &body)
+    {
+        return m_client.channel() ? m_client.channel()->send(body) : QString();
+    }
+
+    // The first received message of `type` not taken before (removes it), or an empty
+    // envelope after the timeout.
+    Protocol::Envelope take(const QString &type)
+    {
+        Protocol::Envelope out;
+        [[maybe_unused]] const bool found = QTest::qWaitFor(
+                [&] {
+                    for (qsizetype i = 0; i < received.size(); ++i) {
+                        if (received.at(i).type == type) {
+                            out = received.takeAt(i);
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                EngineTest::kAgentTimeout);
+        return out;
+    }
+    qsizetype count(const QString &type) const
+    {
+        return std::count_if(received.cbegin(), received.cend(),
+                             [&](const Protocol::Envelope &m) { return m.type == type; });
+    }
+    void stop() { m_client.stop(); }
+
+    QList<Protocol::Envelope> received;
+    QStringList disconnects;
+
+private:
+    WssClient m_client;
+};
+
+inline Protocol::HelloBody hello(const QString &node, const QString &credential,
+                                 int maxParallel = 4)
+{
+    Protocol::HelloBody h;
+    h.nodeName = node;
+    h.agentVersion = QStringLiteral("0.1.0-test");
+    h.labels = {{QStringLiteral("zone"), QStringLiteral("a")}};
+    h.maxParallel = maxParallel;
+    h.credential = credential;
+    return h;
+}
+
+inline Protocol::RunResultBody result(const Protocol::RunDispatchBody &dispatch, RunState state,
+                                      int exitCode, const QDateTime &startedAt)
+{
+    Protocol::RunResultBody r;
+    r.runId = dispatch.runId;
+    r.attempt = dispatch.attempt;
+    r.state = state;
+    r.exitCode = exitCode;
+    r.startedAtMs = startedAt.toMSecsSinceEpoch();
+    r.finishedAtMs = startedAt.toMSecsSinceEpoch() + 10;
+    return r;
+}
+
+}  // namespace EngineTest
