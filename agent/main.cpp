@@ -78,6 +78,11 @@ static Q_LOGGING_CATEGORY(lcMain, "orrery.agent.main", QtInfoMsg)
 
 int main(int argc, char **argv)
 {
+    // The agent waits on a few sockets and timers: Qt's own poll() event dispatcher does that
+    // without glib's main loop, so fewer of libglib's pages stay resident. (Jobs do not inherit
+    // it: Executor gives them an environment of their own.) An explicit QT_NO_GLIB wins.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"orrery-agent"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(ORRERY_VERSION));
