@@ -241,8 +241,6 @@ struct Store::Private
                           qint64 atMs, const QString &reason);
     Result<QList<NodeRecord>> loadNodes(const QString &where, const QVariantList &binds);
     Result<StoredAttempt> readAttempt(RunId run, int attempt);
-    Result<RunRecord> newAttempt(RunId run, const QDateTime &at, const QString &reason,
-                                 bool anyFinal);
     Result<void> writeTransition(RunId run, int attempt, RunState from, RunState to, qint64 atMs,
                                  const QString &reason, NodeId node, std::optional<int> exitCode,
                                  bool latest);
@@ -540,64 +538,6 @@ Result<QList<JobRecord>> Store::listJobs()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pipelines
-
-Result<void> Store::putPipeline(const Pipeline &pipeline)
-{
-    if (pipeline.name.isEmpty())
-        return makeError(ErrorCode::MissingField, u"a pipeline needs a name"_s);
-    ORRERY_QUERY(q, u"storing pipeline '%1'"_s.arg(pipeline.name),
-                 u"INSERT INTO pipelines (name, definition, updated_ms) VALUES (?, ?, ?)"
-                 " ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,"
-                 " updated_ms = excluded.updated_ms"_s,
-                 {pipeline.name, QString::fromUtf8(pipelineToJson(pipeline)), d->nowMs()});
-    return {};
-}
-
-Result<void> Store::deletePipeline(const QString &name)
-{
-    ORRERY_QUERY(q, u"deleting pipeline '%1'"_s.arg(name),
-                 u"DELETE FROM pipelines WHERE name = ?"_s, {name});
-    return {};
-}
-
-Result<QList<Pipeline>> Store::listPipelines()
-{
-    ORRERY_QUERY(q, u"reading pipelines"_s,
-                 u"SELECT name, definition FROM pipelines ORDER BY name"_s);
-    QList<Pipeline> out;
-    while (q.next()) {
-        auto p = pipelineFromJson(q.value(1).toString().toUtf8());
-        if (!p)
-            return p.error();
-        p->name = q.value(0).toString();
-        out.append(*p);
-    }
-    return out;
-}
-
-Result<void> Store::setPipelineRunParameters(qint64 pipelineRunId, const QString &pipeline,
-                                             const QMap<QString, QString> &parameters)
-{
-    ORRERY_QUERY(
-            q, u"storing the parameters of pipeline run %1"_s.arg(pipelineRunId),
-            u"INSERT INTO pipeline_runs (id, pipeline, parameters, created_ms)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " parameters = excluded.parameters"_s,
-            {pipelineRunId, pipeline, QString::fromUtf8(labelsToJson(parameters)), d->nowMs()});
-    return {};
-}
-
-Result<QMap<QString, QString>> Store::pipelineRunParameters(qint64 pipelineRunId)
-{
-    ORRERY_QUERY(q, u"reading the parameters of pipeline run %1"_s.arg(pipelineRunId),
-                 u"SELECT parameters FROM pipeline_runs WHERE id = ?"_s, {pipelineRunId});
-    if (!q.next())
-        return QMap<QString, QString>();
-    return labelsFromJson(q.value(0).toString().toUtf8());
-}
-
-// ---------------------------------------------------------------------------------------------
 // Runs
 
 Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVariantList &binds)
@@ -827,19 +767,7 @@ Result<ResultOutcome> Store::recordResult(RunId run, int attempt, RunState final
 
 Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &reason)
 {
-    return d->newAttempt(run, at, reason.isEmpty() ? u"retry"_s : reason, false);
-}
-
-Result<RunRecord> Store::requeue(RunId run, const QDateTime &at, const QString &reason)
-{
-    return d->newAttempt(run, at, reason.isEmpty() ? u"requeued"_s : reason, true);
-}
-
-Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, const QString &reason,
-                                             bool anyFinal)
-{
-    Private *const d = this;
-    Transaction t(this);
+    Private::Transaction t(d.get());
     ORRERY_TRY(t.begin());
     ORRERY_QUERY(cur, u"reading run %1"_s.arg(run.value()),
                  u"SELECT number, state FROM attempts WHERE run_id = ? ORDER BY number DESC"_s,
@@ -849,10 +777,9 @@ Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, con
     const int number = cur.value(0).toInt();
     const RunState state = runStateFromName(cur.value(1).toString()).value_or(RunState::Lost);
     cur.finish();
-    if (anyFinal ? !isFinal(state) : !isRetryable(state))
+    if (!isRetryable(state))
         return makeError(ErrorCode::IllegalTransition,
-                         u"a run in state '%1' cannot be %2"_s.arg(
-                                 runStateName(state), anyFinal ? u"requeued"_s : u"retried"_s));
+                         u"a run in state '%1' cannot be retried"_s.arg(runStateName(state)));
     const qint64 atMs = at.isValid() ? at.toMSecsSinceEpoch() : d->nowMs();
     ORRERY_QUERY(ins, u"creating attempt %1 of run %2"_s.arg(number + 1).arg(run.value()),
                  u"INSERT INTO attempts (run_id, number, state, node_id, queued_ms, started_ms,"
@@ -862,7 +789,8 @@ Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, con
     ORRERY_QUERY(upd, u"updating run %1"_s.arg(run.value()),
                  u"UPDATE runs SET state = ? WHERE id = ?"_s,
                  {runStateName(RunState::Waiting), run.value()});
-    ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs, reason));
+    ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs,
+                           reason.isEmpty() ? u"retry"_s : reason));
     ORRERY_TRY(t.commit());
     return d->loadRun(run);
 }
@@ -914,14 +842,6 @@ Result<QList<RunRecord>> Store::unfinishedRuns()
 Result<QList<RunRecord>> Store::runsOfPipelineRun(qint64 pipelineRunId)
 {
     return d->loadRuns(u"WHERE pipeline_run_id = ? ORDER BY id"_s, {pipelineRunId});
-}
-
-Result<QList<RunRecord>> Store::listPipelineRuns(const QString &pipeline, int limit)
-{
-    return d->loadRuns(
-            u"WHERE pipeline_run_id = id AND job_id IN (SELECT id FROM jobs WHERE"
-            " pipeline = ?) ORDER BY id DESC LIMIT ?"_s,
-            {pipeline, qMax(0, limit)});
 }
 
 RunId Store::newRunId()
@@ -1213,6 +1133,97 @@ Result<QList<AuditEntry>> Store::listAudit(int limit)
                               q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
                               q.value(6).toString()});
     return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+namespace {
+
+QString sqlWords(std::initializer_list<RunState> states)
+{
+    QStringList words;
+    for (RunState s : states)
+        words.append(u"'"_s + runStateName(s) + u"'"_s);
+    return u"("_s + words.join(u", "_s) + u")"_s;
+}
+
+// The RunCounts columns (runs, successes, finished, abnormal, duration sum, duration count)
+// over runs r joined to their last attempt a, after the `groupBy` column if there is one.
+QString runCountsSql(const QString &where, const QString &groupBy = QString())
+{
+    const QString finished = sqlWords(
+            {RunState::Success, RunState::Failed, RunState::TimedOut, RunState::Lost});
+    const QString abnormal = sqlWords({RunState::Failed, RunState::TimedOut, RunState::Lost});
+    const QString timed = u"r.state IN "_s + finished
+                          + u" AND a.started_ms IS NOT NULL AND a.finished_ms IS NOT NULL"_s;
+    QString sql = u"SELECT "_s;
+    if (!groupBy.isEmpty())
+        sql += groupBy + u", "_s;
+    sql += u"COUNT(*),"
+           " SUM(CASE WHEN r.state = '%1' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN r.state IN %2 THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN r.state IN %3 THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN %4 THEN a.finished_ms - a.started_ms ELSE 0 END),"
+           " SUM(CASE WHEN %4 THEN 1 ELSE 0 END)"
+           " FROM runs r LEFT JOIN attempts a ON a.run_id = r.id AND a.number ="
+           " (SELECT MAX(l.number) FROM attempts l WHERE l.run_id = r.id) "_s
+                   .arg(runStateName(RunState::Success), finished, abnormal, timed);
+    sql += where;
+    if (!groupBy.isEmpty())
+        sql += u" GROUP BY "_s + groupBy;
+    return sql;
+}
+
+RunCounts runCountsAt(const QSqlQuery &q, int first)
+{
+    RunCounts c;
+    c.runs = q.value(first).toLongLong();
+    c.successes = q.value(first + 1).toLongLong();
+    c.finished = q.value(first + 2).toLongLong();
+    c.abnormal = q.value(first + 3).toLongLong();
+    c.durationSumMs = q.value(first + 4).toLongLong();
+    c.durationCount = q.value(first + 5).toLongLong();
+    return c;
+}
+
+}  // namespace
+
+Result<RunStats> Store::runStats(const QDateTime &dayStart, const QList<QDateTime> &bucketStarts,
+                                 const QDateTime &end)
+{
+    RunStats stats;
+    stats.dayStart = dayStart.toUTC();
+    stats.end = end.toUTC();
+    const qint64 endMs = end.toMSecsSinceEpoch();
+    {
+        ORRERY_QUERY(q, u"reading today's run statistics"_s,
+                     runCountsSql(u"WHERE r.created_ms >= ? AND r.created_ms < ?"_s),
+                     {dayStart.toMSecsSinceEpoch(), endMs});
+        if (q.next())
+            stats.today = runCountsAt(q, 0);
+    }
+    {
+        ORRERY_QUERY(q, u"counting the waiting runs"_s,
+                     u"SELECT COUNT(*) FROM runs WHERE state = ?"_s,
+                     {runStateName(RunState::Waiting)});
+        if (q.next())
+            stats.queueLength = q.value(0).toLongLong();
+    }
+    if (bucketStarts.isEmpty())
+        return stats;
+    // The hour index is computed from numbers written into the statement (not user input):
+    // PostgreSQL must see bigint arithmetic, which a typed literal guarantees.
+    const qint64 fromMs = bucketStarts.first().toMSecsSinceEpoch();
+    const QString hour = u"((r.created_ms - %1) / 3600000)"_s.arg(fromMs);
+    ORRERY_QUERY(q, u"reading the run statistics per hour"_s,
+                 runCountsSql(u"WHERE r.created_ms >= ? AND r.created_ms < ?"_s, hour),
+                 {fromMs, endMs});
+    QList<std::pair<qint64, RunCounts>> hours;
+    while (q.next())
+        hours.append({q.value(0).toLongLong(), runCountsAt(q, 1)});
+    stats.buckets = sumHours(bucketStarts.first().toUTC(), bucketStarts, hours);
+    return stats;
 }
 
 }  // namespace Orrery
