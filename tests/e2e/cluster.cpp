@@ -71,7 +71,7 @@ QString Cluster::masterConfigPath() const
     return m_dir.filePath(u"master.yaml"_s);
 }
 
-bool Cluster::init(QString *error)
+bool Cluster::init(QString *error, const QByteArray &extraConfig)
 {
     if (!m_dir.isValid()) {
         *error = u"cannot create a temporary directory"_s;
@@ -94,7 +94,7 @@ bool Cluster::init(QString *error)
                               "log_level: debug\n"
                               "heartbeat_interval: 1s\n"
                               "kill_grace: 1s\n";
-    if (!writeFile(masterConfigPath(), config)) {
+    if (!writeFile(masterConfigPath(), config + extraConfig)) {
         *error = u"cannot write "_s + masterConfigPath();
         return false;
     }
@@ -185,6 +185,29 @@ QString Cluster::masterLog() const
 bool Cluster::startAgent(const QString &name, QString *error, const QMap<QString, QString> &labels,
                          int maxParallel)
 {
+    const auto known = m_agentOptions.find(name);
+    if (labels.isEmpty() && maxParallel == 4 && known != m_agentOptions.end())
+        return startAgent(name, known->second, error);  // a restart: as it was first started
+    AgentOptions options;
+    options.labels = labels;
+    options.maxParallel = maxParallel;
+    return startAgent(name, options, error);
+}
+
+QJsonObject Cluster::node(const QString &name)
+{
+    for (const auto &n : get(u"/api/v1/nodes"_s).json.value(u"nodes"_s).toArray()) {
+        if (n.toObject().value(u"name"_s).toString() == name)
+            return n.toObject();
+    }
+    return {};
+}
+
+bool Cluster::startAgent(const QString &name, const AgentOptions &options, QString *error)
+{
+    m_agentOptions[name] = options;
+    const QMap<QString, QString> &labels = options.labels;
+    const int maxParallel = options.maxParallel;
     const QString agentDir = m_dir.filePath(u"agents/"_s + name);
     QDir().mkpath(agentDir);
     const QString config = agentDir + u"/agent.conf"_s;
@@ -221,6 +244,11 @@ bool Cluster::startAgent(const QString &name, QString *error, const QMap<QString
     auto p = std::make_unique<QProcess>();
     p->setProcessChannelMode(QProcess::MergedChannels);
     p->setStandardOutputFile(agentDir + u"/agent.log"_s, QIODevice::Append);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"ORRERY_AGENT_SIMULATED_LOAD"_s);
+    if (!options.simulatedLoad.isEmpty())
+        env.insert(u"ORRERY_AGENT_SIMULATED_LOAD"_s, options.simulatedLoad);
+    p->setProcessEnvironment(env);
     p->start(binary(u"orrery-agent"_s), {u"--config"_s, config});
     if (!p->waitForStarted(10000)) {
         *error = u"orrery-agent did not start: "_s + p->errorString();

@@ -27,14 +27,25 @@ struct HttpReply
     QString networkError;
 };
 
+// How startAgent() configures one agent.
+struct AgentOptions
+{
+    QMap<QString, QString> labels;  // node labels (zone=sh, role=db, ...)
+    int maxParallel = 4;
+    // The load the agent reports in its heartbeats instead of the machine's (the agent's
+    // ORRERY_AGENT_SIMULATED_LOAD, e.g. "cpu=95"); empty: the real load.
+    QString simulatedLoad;
+};
+
 class Cluster
 {
 public:
     Cluster();
     ~Cluster();
 
-    // The CA, the master certificate and the master's config file. false + error on failure.
-    bool init(QString *error);
+    // The CA, the master certificate and the master's config file; extraConfig is appended
+    // to the master's YAML (top-level keys). false + error on failure.
+    bool init(QString *error, const QByteArray &extraConfig = {});
     QString dir() const { return m_dir.path(); }
     QString caFile() const;
 
@@ -58,6 +69,9 @@ public:
     // fresh enrolment token the first time; waits until the master lists it as connected.
     bool startAgent(const QString &name, QString *error, const QMap<QString, QString> &labels = {},
                     int maxParallel = 4);
+    bool startAgent(const QString &name, const AgentOptions &options, QString *error);
+    // The node as GET /api/v1/nodes lists it (empty when it is not listed).
+    QJsonObject node(const QString &name);
     void stopAgent(const QString &name, int signal);
     QProcess *agent(const QString &name) const;
     QString agentLog(const QString &name) const;
@@ -85,6 +99,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_master;
     std::map<QString, std::unique_ptr<QProcess>> m_agents;
+    std::map<QString, AgentOptions> m_agentOptions;  // to restart an agent as it was
     QNetworkAccessManager m_http;
     QSslConfiguration m_tls;
     int m_apiPort = 0;
