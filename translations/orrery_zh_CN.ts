@@ -608,6 +608,195 @@
     </message>
 </context>
 <context>
+    <name>Orrery::Gui::DashboardView</name>
+    <message>
+        <source>Success rate and mean duration</source>
+        <translation>成功率与平均耗时</translation>
+    </message>
+    <message>
+        <source>Success rate (%)</source>
+        <translation>成功率 (%)</translation>
+    </message>
+    <message>
+        <source>Mean duration (s)</source>
+        <translation>平均耗时（秒）</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行次数</translation>
+    </message>
+    <message>
+        <source>Abnormal</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>Runs per day</source>
+        <translation>每日运行次数</translation>
+    </message>
+    <message>
+        <source>Runs per hour</source>
+        <translation>每小时运行次数</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Runs today</source>
+        <translation>今日运行</translation>
+    </message>
+    <message>
+        <source>Success rate</source>
+        <translation>成功率</translation>
+    </message>
+    <message>
+        <source>Mean duration</source>
+        <translation>平均耗时</translation>
+    </message>
+    <message>
+        <source>Queue length</source>
+        <translation>队列长度</translation>
+    </message>
+    <message>
+        <source>Abnormal runs</source>
+        <translation>异常运行</translation>
+    </message>
+    <message>
+        <source>Runs created since midnight</source>
+        <translation>今日零点以来创建的运行</translation>
+    </message>
+    <message>
+        <source>Successful runs among those that ended by themselves today</source>
+        <translation>今日自行结束的运行中成功的比例</translation>
+    </message>
+    <message>
+        <source>Mean duration of today&apos;s finished runs (last attempt)</source>
+        <translation>今日已结束运行的平均耗时（最后一次尝试）</translation>
+    </message>
+    <message>
+        <source>Runs waiting for a node now</source>
+        <translation>当前等待节点的运行</translation>
+    </message>
+    <message>
+        <source>Runs that failed, timed out or were lost today</source>
+        <translation>今日失败、超时或丢失的运行</translation>
+    </message>
+    <message>
+        <source>Trends:</source>
+        <translation>趋势：</translation>
+    </message>
+    <message>
+        <source>Could not read the statistics: %1</source>
+        <translation>无法读取统计数据：%1</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::JobsModel</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>流水线</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <source>Next fire</source>
+        <translation>下次触发</translation>
+    </message>
+    <message>
+        <source>Last state</source>
+        <translation>最近状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::JobsView</name>
+    <message>
+        <source>Filter by name, pipeline, schedule, labels…</source>
+        <translation>按名称、流水线、调度、标签筛选…</translation>
+    </message>
+    <message>
+        <source>Run now</source>
+        <translation>立即运行</translation>
+    </message>
+    <message>
+        <source>Start a run of the selected job now (Ctrl+R)</source>
+        <translation>立即运行所选作业 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the runs of the selected job</source>
+        <translation>停止所选作业的运行</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>禁用</translation>
+    </message>
+    <message>
+        <source>Show runs</source>
+        <translation>显示运行记录</translation>
+    </message>
+    <message>
+        <source>Could not start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not stop %1: %2</source>
+        <translation>无法停止 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not enable %1: %2</source>
+        <translation>无法启用 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not disable %1: %2</source>
+        <translation>无法禁用 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>无法读取作业：%1</translation>
+    </message>
+</context>
+<context>
     <name>Orrery::Gui::MainWindow</name>
     <message>
         <source>Pipeline editor</source>
@@ -880,6 +1069,384 @@
     <message>
         <source>%1 (master)</source>
         <translation>%1（主控）</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::NodesModel</name>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Free memory</source>
+        <translation>空闲内存</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>负载</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Clock skew</source>
+        <translation>时钟偏差</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Agent %1, up to %2 runs at once</source>
+        <translation>代理 %1，最多同时运行 %2 个</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>排空中</translation>
+    </message>
+    <message>
+        <source>drained</source>
+        <translation>已排空</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>已吊销</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 GiB</source>
+        <translation>%1 GiB</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::NodesView</name>
+    <message>
+        <source>Filter by name, status, labels…</source>
+        <translation>按名称、状态、标签筛选…</translation>
+    </message>
+    <message>
+        <source>Drain</source>
+        <translation>排空</translation>
+    </message>
+    <message>
+        <source>Send no new runs to the selected node; running ones finish</source>
+        <translation>不再向所选节点派发新运行；正在运行的会完成</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Send runs to the selected node again</source>
+        <translation>重新向所选节点派发运行</translation>
+    </message>
+    <message>
+        <source>Could not drain %1: %2</source>
+        <translation>无法排空 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not enable %1: %2</source>
+        <translation>无法启用 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not read the nodes: %1</source>
+        <translation>无法读取节点：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::RunLogView</name>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Keep the end of the output in view (F)</source>
+        <translation>始终显示输出末尾 (F)</translation>
+    </message>
+    <message>
+        <source>Search the output</source>
+        <translation>搜索输出</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>上一个匹配 (Shift+F3)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>下一个匹配 (F3)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; not found</source>
+        <translation>未找到“%1”</translation>
+    </message>
+    <message>
+        <source>--- attempt %1 ---</source>
+        <translation>--- 第 %1 次尝试 ---</translation>
+    </message>
+    <message>
+        <source>No run selected</source>
+        <translation>未选择运行</translation>
+    </message>
+    <message>
+        <source>Run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>output not available: %1</source>
+        <translation>输出不可用：%1</translation>
+    </message>
+    <message>
+        <source>the master kept only the start of this output</source>
+        <translation>主节点只保存了此输出的开头部分</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::RunsModel</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>尝试</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>触发方式</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>退出码</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::RunsView</name>
+    <message>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>尝试</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>退出码</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Could not read the runs: %1</source>
+        <translation>无法读取运行记录：%1</translation>
+    </message>
+    <message>
+        <source>Select a run to see its attempts and output.</source>
+        <translation>选择一个运行以查看其尝试和输出。</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2: %3, trigger %4, priority %5, scheduled %6, created %7</source>
+        <translation>运行 %1（作业 %2）：%3，触发方式 %4，优先级 %5，计划时间 %6，创建时间 %7</translation>
+    </message>
+    <message>
+        <source>Show output</source>
+        <translation>显示输出</translation>
+    </message>
+    <message>
+        <source>Stop run</source>
+        <translation>停止运行</translation>
+    </message>
+    <message>
+        <source>Show only this job</source>
+        <translation>只显示此作业</translation>
+    </message>
+    <message>
+        <source>Copy run id</source>
+        <translation>复制运行 ID</translation>
+    </message>
+    <message>
+        <source>Could not stop run %1: %2</source>
+        <translation>无法停止运行 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::ViewText</name>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>lost</source>
+        <translation>已丢失</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>never ran</source>
+        <translation>从未运行</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>HTTP status %1</source>
+        <translation>HTTP 状态 %1</translation>
     </message>
 </context>
 <context>

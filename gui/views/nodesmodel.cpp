@@ -132,6 +132,8 @@ QVariant NodesModel::cellData(const QJsonObject &node, int column, int role) con
         QString text = connected ? tr("online") : tr("offline");
         if (state == u"draining"_s)
             text += u", "_s + tr("draining");
+        else if (state == u"drained"_s)
+            text += u", "_s + tr("drained");
         else if (state == u"revoked"_s)
             text += u", "_s + tr("revoked");
         return text;

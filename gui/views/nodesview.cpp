@@ -4,13 +4,17 @@
 #include "nodesmodel.h"
 #include "viewformat.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QToolBar>
+#include <QUrl>
 #include <QVBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
@@ -33,6 +37,15 @@ NodesView::NodesView(Client::MasterConnection *connection, QWidget *parent)
     m_filterEdit->setPlaceholderText(tr("Filter by name, status, labels\u2026"));
     m_filterEdit->setClearButtonEnabled(true);
 
+    auto *toolbar = new QToolBar(this);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_drain = toolbar->addAction(tr("Drain"), this, &NodesView::drainSelected);
+    m_drain->setToolTip(tr("Send no new runs to the selected node; running ones finish"));
+    m_enable = toolbar->addAction(tr("Enable"), this, &NodesView::enableSelected);
+    m_enable->setToolTip(tr("Send runs to the selected node again"));
+    for (QAction *action : {m_drain, m_enable})
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setStyleSheet(u"color: #c62828"_s);
@@ -45,6 +58,7 @@ NodesView::NodesView(Client::MasterConnection *connection, QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(28);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -56,6 +70,7 @@ NodesView::NodesView(Client::MasterConnection *connection, QWidget *parent)
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filterEdit, 1);
+    top->addWidget(toolbar);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_message);
@@ -64,6 +79,10 @@ NodesView::NodesView(Client::MasterConnection *connection, QWidget *parent)
 
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &NodesView::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &NodesView::updateActions);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &NodesView::showContextMenu);
     connect(m_feed, &LiveFeed::reloadNeeded, this, &NodesView::reload);
     connect(m_feed, &LiveFeed::event, this,
             [this](const QString &, const QString &kind, const QJsonObject &payload) {
@@ -71,6 +90,7 @@ NodesView::NodesView(Client::MasterConnection *connection, QWidget *parent)
                     m_model->upsert(payload);
             });
     m_feed->setTopics({u"nodes"_s});
+    updateActions();
 }
 
 NodesView::~NodesView() = default;
@@ -99,6 +119,38 @@ QString NodesView::selectedNode() const
                              : QString();
 }
 
+void NodesView::drainSelected()
+{
+    act(u"drain"_s, tr("Could not drain %1: %2"));
+}
+
+void NodesView::enableSelected()
+{
+    act(u"enable"_s, tr("Could not enable %1: %2"));
+}
+
+void NodesView::act(const QString &action, const QString &failure)
+{
+    const QString name = selectedNode();
+    if (name.isEmpty() || !m_connection)
+        return;
+    const QPointer<NodesView> self(this);
+    m_connection->request(u"POST"_s,
+                          u"/api/v1/nodes/"_s + QString::fromLatin1(QUrl::toPercentEncoding(name))
+                                  + u'/' + action,
+                          QJsonValue(), [self, name, failure](const Client::ApiReply &reply) {
+                              if (!self)
+                                  return;
+                              if (reply.ok()) {
+                                  self->m_message->hide();
+                                  self->m_model->upsert(reply.object());
+                              } else {
+                                  self->showMessage(failure.arg(name, replyErrorText(reply)));
+                              }
+                              emit self->actionFinished(name, reply.ok());
+                          });
+}
+
 void NodesView::reload()
 {
     if (!m_connection)
@@ -121,6 +173,25 @@ void NodesView::reload()
                     self->selectNode(selected);
                 emit self->loaded();
             });
+}
+
+void NodesView::updateActions()
+{
+    const QJsonObject node = m_table->currentIndex().data(JsonRowModel::ObjectRole).toJsonObject();
+    const QString state = node.value(u"state"_s).toString();
+    const bool draining = state == u"draining"_s || state == u"drained"_s;
+    m_drain->setEnabled(!node.isEmpty() && !draining && state != u"revoked"_s);
+    m_enable->setEnabled(!node.isEmpty() && draining);
+}
+
+void NodesView::showContextMenu(const QPoint &pos)
+{
+    if (!m_table->indexAt(pos).isValid())
+        return;
+    m_table->setCurrentIndex(m_table->indexAt(pos));
+    QMenu menu(this);
+    menu.addActions({m_drain, m_enable});
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 void NodesView::showMessage(const QString &text)

@@ -16,8 +16,8 @@ class LiveFeed;
 class NodesModel;
 
 // The fleet: each node online or offline, its labels, CPU / free memory / load sparklines
-// from its heartbeats ("node.changed" events), how many runs it has, its clock skew. (No
-// drain / enable yet: the master has no such routes.)
+// from its heartbeats ("node.changed" events), how many runs it has, its clock skew. Drain
+// and enable act on the selected node through REST.
 class NodesView final : public QWidget
 {
     Q_OBJECT
@@ -35,12 +35,19 @@ public:
 
     bool selectNode(const QString &name);
     QString selectedNode() const;
+    // POST /api/v1/nodes/{name}/drain or /enable for the selected node.
+    void drainSelected();
+    void enableSelected();
 
 signals:
     void loaded();
+    void actionFinished(const QString &node, bool ok);
 
 private:
     void reload();
+    void act(const QString &action, const QString &failure);
+    void updateActions();
+    void showContextMenu(const QPoint &pos);
     void showMessage(const QString &text);
 
     QPointer<Client::MasterConnection> m_connection;
@@ -50,6 +57,8 @@ private:
     QLineEdit *m_filterEdit = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_message = nullptr;
+    QAction *m_drain = nullptr;
+    QAction *m_enable = nullptr;
 };
 
 }  // namespace Orrery::Gui
