@@ -28,9 +28,12 @@ TokenStore::TokenStore(const QString &service, QObject *parent)
 
 TokenStore::~TokenStore() = default;
 
+// The jobs have no parent: a job deleted while libsecret still works for it crashes later in
+// libsecret's callback. Each deletes itself once finished (autoDelete); the connection to
+// this store ends with the store, so a late answer reaches no handler.
 void TokenStore::read(const QString &key, ReadHandler handler)
 {
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(key);
     connect(job, &QKeychain::Job::finished, this, [handler, key](QKeychain::Job *j) {
         auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
@@ -48,7 +51,7 @@ void TokenStore::read(const QString &key, ReadHandler handler)
 
 void TokenStore::write(const QString &key, const QString &token, DoneHandler handler)
 {
-    auto *job = new QKeychain::WritePasswordJob(m_service, this);
+    auto *job = new QKeychain::WritePasswordJob(m_service);
     job->setKey(key);
     job->setTextData(token);
     connect(job, &QKeychain::Job::finished, this, [handler, key](QKeychain::Job *j) {
@@ -65,7 +68,7 @@ void TokenStore::write(const QString &key, const QString &token, DoneHandler han
 
 void TokenStore::remove(const QString &key, DoneHandler handler)
 {
-    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto *job = new QKeychain::DeletePasswordJob(m_service);
     job->setKey(key);
     connect(job, &QKeychain::Job::finished, this, [handler](QKeychain::Job *j) {
         if (j->error() != QKeychain::NoError && j->error() != QKeychain::EntryNotFound) {
