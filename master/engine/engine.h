@@ -180,6 +180,20 @@ public:
     Result<QList<PipelineRunStatus>> pipelineRuns(const QString &name, int limit);
     // NotFound for an id that names no pipeline run.
     Result<PipelineRunStatus> pipelineRun(qint64 id);
+    // Re-runs an ended pipeline run that did not succeed from its failed jobs only: the runs
+    // that failed, timed out, were lost or cancelled, and those skipped behind them, get a new
+    // attempt; jobs that succeeded keep their result. The new attempts start as their upstream
+    // jobs allow (and may be skipped again). Conflict while it is still running or when it
+    // succeeded. Audited as pipeline.rerun.
+    Result<PipelineRunStatus> rerunPipelineRun(qint64 id, const Actor &actor);
+    // Backfill: one pipeline run (trigger backfill, scheduled at the fire time) for every fire
+    // of the pipeline's schedule (its first root job's) in [from, to], oldest first, at most
+    // `concurrency` of them running at once (1 = serial). At most 1000 fires (InvalidValue
+    // beyond, and for a pipeline without a schedule or from > to). The first ones start now;
+    // the others wait in memory (a restart forgets those not started yet). Audited as
+    // pipeline.backfill. Returns the fire times.
+    Result<QList<QDateTime>> backfill(const QString &name, const QDateTime &from,
+                                      const QDateTime &to, int concurrency, const Actor &actor);
 
     // ---- time ----------------------------------------------------------------------------
     // Fires every job (and starts every delayed retry) due at the clock's now, then re-arms

@@ -61,6 +61,9 @@ struct ActiveRun
     int preemptions = 0;      // attempts that ended by preemption (not counted as retries)
     QString avoidNode;        // its last attempt was lost there: another node if one qualifies
     bool gated = false;       // held out of the queue by its time dependency (gateDue)
+    // A run of a pipeline run whose upstream jobs have not ended as it needs (a re-run, or
+    // after a restart): kept out of the queue until its pipeline run makes it ready or skips it.
+    bool held = false;
     qint64 pipelineRunId = 0;
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;
@@ -146,6 +149,9 @@ struct Engine::Private
     // the gate's time (gateDue, the fire timer); Skip -> skipped at the next timer tick.
     void queueOrGate(Internal::ActiveRun &run);
     void processGates();
+    // Takes a tracked waiting run out of the queue (and gives back its locks) until its
+    // pipeline run releases it.
+    void hold(Internal::ActiveRun &run);
     // Ends a waiting run as skipped (reason recorded) and moves its pipeline on.
     void skipRun(RunId id, const QString &reason);
     // The values of a pipeline run's parameters: the pipeline's defaults and those the run
@@ -185,7 +191,20 @@ struct Engine::Private
     void observeFleet();
     void runAutoscaleHook(const AutoscaleDecision &decision, const QString &drainNode);
 
-    // pipelines and drain (pipelines.cpp)
+    // pipelines, backfill and drain (pipelines.cpp)
+    struct Backfill
+    {
+        QString pipeline;
+        QList<QDateTime> pending;  // fire times not started yet, oldest first
+        int concurrency = 1;
+        QSet<qint64> running;  // its pipeline runs that have not ended
+    };
+    QList<Backfill> backfills;
+    // Drops the ended pipeline runs of every backfill and starts the next fire times.
+    void advanceBackfills();
+    Result<qint64> startPipelineRun(const QString &name, RunTrigger trigger,
+                                    const QDateTime &scheduledAt,
+                                    const QMap<QString, QString> &parameters);
     Result<PipelineRunStatus> pipelineRunStatus(qint64 id);
     NodeStatus nodeStatus(const Internal::NodeLive &node) const;
 

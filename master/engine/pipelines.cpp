@@ -84,6 +84,39 @@ Result<Pipeline> Engine::pipeline(const QString &name) const
     return *it;
 }
 
+Result<qint64> Engine::Private::startPipelineRun(const QString &name, RunTrigger trigger,
+                                                 const QDateTime &scheduledAt,
+                                                 const QMap<QString, QString> &parameters)
+{
+    const auto it = pipelines.constFind(name);
+    if (it == pipelines.cend())
+        return makeError(ErrorCode::NotFound, Tr::tr("no pipeline '%1'").arg(name));
+    const auto order = Dag::topologicalOrder(*it);
+    if (!order)
+        return order.error();
+    JobEntry *root = nullptr;
+    for (const QString &jobName : *order) {
+        const Job *job = it->job(jobName);
+        if (job && job->dependencies.isEmpty()) {
+            root = &jobs[jobsByName.value(jobName)];
+            break;
+        }
+    }
+    if (!root)
+        return makeError(ErrorCode::InvalidValue,
+                         Tr::tr("pipeline '%1' has no job without dependencies").arg(name));
+    // The id is known before the first run exists, so that its parameters are stored first.
+    const RunId first = store.newRunId();
+    if (!parameters.isEmpty()) {
+        if (auto r = store.setPipelineRunParameters(first.value(), name, parameters); !r)
+            return r.error();
+    }
+    auto record = createRun(*root, trigger, scheduledAt, 0, first);
+    if (!record)
+        return record.error();
+    return record->pipelineRunId;
+}
+
 Result<PipelineRunStatus> Engine::runPipeline(const QString &name, const Actor &actor,
                                               const QMap<QString, QString> &parameters)
 {
@@ -105,41 +138,93 @@ Result<PipelineRunStatus> Engine::runPipeline(const QString &name, const Actor &
             return e;
         }
     }
-    const auto order = Dag::topologicalOrder(*it);
-    if (!order)
-        return order.error();
-    JobEntry *root = nullptr;
-    for (const QString &jobName : *order) {
-        const Job *job = it->job(jobName);
-        if (job && job->dependencies.isEmpty()) {
-            root = &d->jobs[d->jobsByName.value(jobName)];
-            break;
-        }
-    }
-    if (!root)
-        return makeError(ErrorCode::InvalidValue,
-                         Tr::tr("pipeline '%1' has no job without dependencies").arg(name));
     d->beginWork(false);
-    // The id is known before the first run exists, so that its parameters are stored first.
-    const RunId first = m_store.newRunId();
-    if (!parameters.isEmpty()) {
-        if (auto r = m_store.setPipelineRunParameters(first.value(), name, parameters); !r) {
-            d->flush();
-            return r.error();
-        }
-    }
-    auto record = d->createRun(*root, RunTrigger::Manual, d->clock.now(), 0, first);
-    if (!record) {
+    auto id = d->startPipelineRun(name, RunTrigger::Manual, d->clock.now(), parameters);
+    if (!id) {
         d->flush();
-        return record.error();
+        return id.error();
     }
-    const qint64 id = record->pipelineRunId;
-    d->audit(actor, u"pipeline.run"_s, name, u"pipeline_run=%1"_s.arg(id));
+    d->audit(actor, u"pipeline.run"_s, name, u"pipeline_run=%1"_s.arg(*id));
     d->processPipelines();
     d->dispatchPending();
     if (!d->flush())
         return makeError(ErrorCode::Storage, Tr::tr("the pipeline run could not be stored"));
-    return d->pipelineRunStatus(id);
+    return d->pipelineRunStatus(*id);
+}
+
+Result<QList<QDateTime>> Engine::backfill(const QString &name, const QDateTime &from,
+                                          const QDateTime &to, int concurrency, const Actor &actor)
+{
+    constexpr int kMaxFires = 1000;
+    d->flush();
+    const auto it = d->pipelines.constFind(name);
+    if (it == d->pipelines.cend())
+        return makeError(ErrorCode::NotFound, Tr::tr("no pipeline '%1'").arg(name));
+    if (!from.isValid() || !to.isValid() || from > to)
+        return makeError(ErrorCode::InvalidValue,
+                         Tr::tr("'from' must be an instant not after 'to'"));
+    if (concurrency < 1)
+        return makeError(ErrorCode::InvalidValue, Tr::tr("'concurrency' must be at least 1"));
+    const CheckedJob *schedule = nullptr;
+    for (const Job &job : it->jobs) {
+        const auto entry = d->jobs.constFind(job.id);
+        if (job.dependencies.isEmpty() && entry != d->jobs.cend() && entry->checked.schedule) {
+            schedule = &entry->checked;
+            break;
+        }
+    }
+    if (!schedule)
+        return makeError(ErrorCode::InvalidValue,
+                         Tr::tr("pipeline '%1' has no schedule to backfill").arg(name));
+    QList<QDateTime> fires;
+    // Fire times at or after `from`: the first strictly after the second before it.
+    std::optional<qint64> next = schedule->schedule->nextSecs(from.toSecsSinceEpoch() - 1);
+    while (next && *next <= to.toSecsSinceEpoch()) {
+        if (fires.size() == kMaxFires)
+            return makeError(ErrorCode::InvalidValue,
+                             Tr::tr("the range holds more than %1 fire times").arg(kMaxFires));
+        fires.append(QDateTime::fromSecsSinceEpoch(*next, QTimeZone::utc()));
+        next = schedule->schedule->nextSecs(*next);
+    }
+    d->beginWork(false);
+    d->audit(actor, u"pipeline.backfill"_s, name,
+             u"from=%1 to=%2 fires=%3 concurrency=%4"_s
+                     .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate))
+                     .arg(fires.size())
+                     .arg(concurrency));
+    if (!fires.isEmpty()) {
+        d->backfills.append(Private::Backfill{name, fires, concurrency, {}});
+        qCInfo(lcEngine, "pipeline '%s': backfill of %lld fire(s), %d at a time", qPrintable(name),
+               qint64(fires.size()), concurrency);
+    }
+    d->processPipelines();
+    d->dispatchPending();
+    if (!d->flush())
+        return makeError(ErrorCode::Storage, Tr::tr("the backfill could not be stored"));
+    return fires;
+}
+
+void Engine::Private::advanceBackfills()
+{
+    for (auto b = backfills.begin(); b != backfills.end();) {
+        for (auto r = b->running.begin(); r != b->running.end();) {
+            const auto status = pipelineRunStatus(*r);
+            r = !status || status->state != PipelineRunState::Running ? b->running.erase(r)
+                                                                      : std::next(r);
+        }
+        while (b->running.size() < b->concurrency && !b->pending.isEmpty()) {
+            const QDateTime at = b->pending.takeFirst();
+            auto id = startPipelineRun(b->pipeline, RunTrigger::Backfill, at, {});
+            if (!id) {
+                qCWarning(lcEngine, "pipeline '%s': backfill run for %s not started: %s",
+                          qPrintable(b->pipeline), qPrintable(at.toString(Qt::ISODate)),
+                          qPrintable(id.error().toString()));
+                continue;
+            }
+            b->running.insert(*id);
+        }
+        b = b->running.isEmpty() && b->pending.isEmpty() ? backfills.erase(b) : std::next(b);
+    }
 }
 
 Result<QList<PipelineRunStatus>> Engine::pipelineRuns(const QString &name, int limit)
@@ -162,6 +247,51 @@ Result<QList<PipelineRunStatus>> Engine::pipelineRuns(const QString &name, int l
 
 Result<PipelineRunStatus> Engine::pipelineRun(qint64 id)
 {
+    return d->pipelineRunStatus(id);
+}
+
+Result<PipelineRunStatus> Engine::rerunPipelineRun(qint64 id, const Actor &actor)
+{
+    d->flush();
+    auto status = d->pipelineRunStatus(id);
+    if (!status)
+        return status.error();
+    if (status->state == PipelineRunState::Running)
+        return makeError(ErrorCode::Conflict, Tr::tr("pipeline run %1 is still running").arg(id));
+    if (status->state == PipelineRunState::Success)
+        return makeError(ErrorCode::Conflict,
+                         Tr::tr("pipeline run %1 succeeded; nothing to re-run").arg(id));
+    if (!d->pipelines.contains(status->pipeline))
+        return makeError(ErrorCode::NotFound,
+                         Tr::tr("pipeline '%1' no longer exists").arg(status->pipeline));
+    d->beginWork(false);
+    QStringList again;
+    const QString reason = Tr::tr("re-run by %1").arg(actor.name);
+    for (const RunRecord &r : std::as_const(status->runs)) {
+        const RunState state = r.run.state();
+        if (state == RunState::Success || !isFinal(state))
+            continue;
+        if (!d->jobs.contains(r.run.jobId()))
+            continue;  // its job was deleted since
+        auto requeued = m_store.requeue(r.run.id(), d->clock.now(), reason);
+        if (!requeued) {
+            d->flush();
+            return requeued.error();
+        }
+        d->track(*requeued);
+        ActiveRun &run = d->active[r.run.id()];
+        d->hold(run);  // its pipeline run releases it when its upstream jobs allow
+        again.append(r.run.jobName());
+        emit runChanged(*requeued);
+    }
+    d->audit(actor, u"pipeline.rerun"_s, status->pipeline,
+             u"pipeline_run=%1 tasks=%2"_s.arg(id).arg(again.join(u',')));
+    qCInfo(lcEngine, "pipeline run %lld re-run: %s", id, qPrintable(again.join(u", "_s)));
+    d->pendingPipelineRuns.insert(id);
+    d->processPipelines();
+    d->dispatchPending();
+    if (!d->flush())
+        return makeError(ErrorCode::Storage, Tr::tr("the re-run could not be stored"));
     return d->pipelineRunStatus(id);
 }
 

@@ -157,6 +157,16 @@ void Engine::Private::queueOrGate(ActiveRun &run)
     enqueue(run);
 }
 
+void Engine::Private::hold(ActiveRun &run)
+{
+    unqueue(run);
+    if (locks.release(run.id))
+        locks.grant();
+    run.gated = false;
+    run.held = true;
+    waitingReasons.insert(run.id, Tr::tr("waiting for its upstream tasks"));
+}
+
 void Engine::Private::processGates()
 {
     const qint64 now = clock.nowMs();
@@ -400,11 +410,14 @@ void Engine::Private::processPipelines()
     if (progressing)
         return;
     progressing = true;
-    while (!pendingPipelineRuns.isEmpty()) {
-        const qint64 id = *pendingPipelineRuns.cbegin();
-        pendingPipelineRuns.remove(id);
-        progressPipeline(id);
-    }
+    do {
+        while (!pendingPipelineRuns.isEmpty()) {
+            const qint64 id = *pendingPipelineRuns.cbegin();
+            pendingPipelineRuns.remove(id);
+            progressPipeline(id);
+        }
+        advanceBackfills();  // may start pipeline runs
+    } while (!pendingPipelineRuns.isEmpty());
     progressing = false;
 }
 
@@ -433,11 +446,21 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
     QHash<QString, RunState> states;
     QHash<QString, Dag::UpstreamResult> upstream;
     QList<RunId> ended;
+    QHash<QString, RunId> waitingForUpstream;  // job -> its held (or holdable) run
     for (const RunRecord &r : std::as_const(*runs)) {
-        const auto a = active.constFind(r.run.id());
+        const auto a = active.find(r.run.id());
+        if (a != active.end() && a->state == RunState::Waiting && !a->dispatched && !a->retryPending
+            && (a->held || !a->gated)) {
+            // A waiting run counts as started only once its upstream jobs allow it.
+            const Job *job = pipeline->job(r.run.jobName());
+            if (a->held || (job && !job->dependencies.isEmpty())) {
+                waitingForUpstream.insert(r.run.jobName(), a->id);
+                continue;
+            }
+        }
         // A failed attempt with a retry to come is not the job's final word.
         const RunState state
-                = a != active.cend() && a->retryPending ? RunState::Waiting : r.run.state();
+                = a != active.end() && a->retryPending ? RunState::Waiting : r.run.state();
         states.insert(r.run.jobName(), state);
         if (!hasConditions || !isFinal(state))
             continue;
@@ -488,6 +511,11 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
                                          .arg(holds.error().message);
             }
         }
+        if (const RunId held = waitingForUpstream.take(name); held.isValid()) {
+            skipRun(held, reason);
+            states.insert(name, RunState::Skipped);
+            continue;
+        }
         NewRun nr;
         nr.job = entry.record.job.id;
         nr.jobName = name;
@@ -527,6 +555,17 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
 
     const QStringList ready = Dag::readyJobs(*pipeline, states, variables);
     for (const QString &name : ready) {
+        if (const RunId waiting = waitingForUpstream.take(name); waiting.isValid()) {
+            auto run = active.find(waiting);
+            if (run != active.end() && run->held) {
+                run->held = false;
+                waitingReasons.remove(waiting);
+                queueOrGate(*run);
+                qCInfo(lcEngine, "pipeline run %lld: '%s' is ready again", pipelineRunId,
+                       qPrintable(name));
+            }
+            continue;
+        }
         auto job = jobsByName.constFind(name);
         if (job == jobsByName.cend())
             continue;
@@ -538,7 +577,13 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
         }
         qCInfo(lcEngine, "pipeline run %lld: '%s' is ready", pipelineRunId, qPrintable(name));
     }
-    if (ready.isEmpty()) {
+    // The rest still wait for their upstream jobs.
+    for (auto it = waitingForUpstream.cbegin(); it != waitingForUpstream.cend(); ++it) {
+        auto run = active.find(it.value());
+        if (run != active.end() && !run->held)
+            hold(*run);
+    }
+    if (ready.isEmpty() && waitingForUpstream.isEmpty()) {
         // Nothing more will start: once every run has ended, forget what they left.
         bool allEnded = true;
         for (RunState state : std::as_const(states))

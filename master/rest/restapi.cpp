@@ -223,6 +223,8 @@ struct RestApi::Private
     Reply runPipeline(const Call &call);
     Reply pipelineRuns(const Call &call);
     Reply getPipelineRun(const Call &call);
+    Reply rerunPipelineRun(const Call &call);
+    Reply backfillPipeline(const Call &call);
     Reply apply(const Call &call);
     Reply createToken(const Call &call);
     Reply listTokens(const Call &call);
@@ -266,7 +268,11 @@ RestApi::Private::Private(Engine &e, const RestApiOptions &o) : engine(&e), opti
     addRoute(get, u"/api/v1/pipelines/{pipeline}"_s, Access::Viewer, &Private::getPipeline);
     addRoute(post, u"/api/v1/pipelines/{pipeline}/run"_s, Access::Operator, &Private::runPipeline);
     addRoute(get, u"/api/v1/pipelines/{pipeline}/runs"_s, Access::Viewer, &Private::pipelineRuns);
+    addRoute(post, u"/api/v1/pipelines/{pipeline}/backfill"_s, Access::Operator,
+             &Private::backfillPipeline);
     addRoute(get, u"/api/v1/pipeline-runs/{id}"_s, Access::Viewer, &Private::getPipelineRun);
+    addRoute(post, u"/api/v1/pipeline-runs/{id}/rerun"_s, Access::Operator,
+             &Private::rerunPipelineRun);
     addRoute(post, u"/api/v1/apply"_s, Access::Admin, &Private::apply);
     addRoute(post, u"/api/v1/tokens"_s, Access::Admin, &Private::createToken);
     addRoute(get, u"/api/v1/tokens"_s, Access::Admin, &Private::listTokens);
@@ -868,6 +874,69 @@ Reply RestApi::Private::getPipelineRun(const Call &call)
     if (!run)
         return errorReply(run.error());
     return jsonReply(pipelineRunJson(*run, nodeNames()));
+}
+
+Reply RestApi::Private::rerunPipelineRun(const Call &call)
+{
+    const Result<qint64> id = pipelineRunId(call.args.at(0));
+    if (!id)
+        return errorReply(id.error());
+    const Result<PipelineRunStatus> run = engine->rerunPipelineRun(*id, call.actor);
+    if (!run)
+        return errorReply(run.error());
+    return jsonReply(pipelineRunJson(*run, nodeNames()));
+}
+
+Reply RestApi::Private::backfillPipeline(const Call &call)
+{
+    const Result<QJsonObject> body = parseJsonBody(call.request.body);
+    if (!body)
+        return errorReply(body.error());
+    const QStringList known{u"from"_s, u"to"_s, u"concurrency"_s};
+    for (auto it = body->begin(); it != body->end(); ++it) {
+        if (!known.contains(it.key())) {
+            const QString guess = closestMatch(it.key(), known);
+            return errorReply(fieldError(
+                    ErrorCode::UnknownKey, it.key(),
+                    guess.isEmpty()
+                            ? RestApi::tr("unknown field")
+                            : RestApi::tr("unknown field (did you mean '%1'?)").arg(guess)));
+        }
+    }
+    QDateTime bounds[2];
+    for (int i = 0; i < 2; ++i) {
+        const QString key = known.at(i);
+        if (!body->contains(key))
+            return errorReply(fieldError(ErrorCode::MissingField, key, RestApi::tr("required")));
+        const QDateTime at = QDateTime::fromString(body->value(key).toString(), Qt::ISODate);
+        if (!body->value(key).isString() || !at.isValid()) {
+            return errorReply(fieldError(ErrorCode::InvalidValue, key,
+                                         RestApi::tr("expected an ISO 8601 instant such as "
+                                                     "\"2026-11-01T00:00:00Z\"")));
+        }
+        bounds[i] = at;
+    }
+    int concurrency = 1;
+    if (body->contains(u"concurrency"_s)) {
+        const QJsonValue v = body->value(u"concurrency"_s);
+        if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < 1
+            || v.toInt() > 100) {
+            return errorReply(fieldError(ErrorCode::InvalidValue, u"concurrency"_s,
+                                         RestApi::tr("expected an integer from 1 to 100")));
+        }
+        concurrency = v.toInt();
+    }
+    const Result<QList<QDateTime>> fires
+            = engine->backfill(call.args.at(0), bounds[0], bounds[1], concurrency, call.actor);
+    if (!fires)
+        return errorReply(fires.error());
+    QJsonArray list;
+    for (const QDateTime &at : *fires)
+        list.append(instantJson(at));
+    return jsonReply(QJsonObject{{u"pipeline"_s, call.args.at(0)},
+                                 {u"concurrency"_s, concurrency},
+                                 {u"fires"_s, list}},
+                     202);
 }
 
 Reply RestApi::Private::apply(const Call &call)

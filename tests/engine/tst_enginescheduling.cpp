@@ -65,6 +65,8 @@ private slots:
     void notBeforeWaitsForItsTime();
     void lostRunRetriesOnAnotherNode();
     void drainLetsRunsFinish();
+    void rerunFromFailedJobsOnly();
+    void backfillKeepsItsConcurrency();
     void autoscaleHookGetsTheDecision();
 
 private:
@@ -583,6 +585,112 @@ void tst_EngineScheduling::autoscaleHookGetsTheDecision()
     QTest::qWait(200);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll().count('\n'), 1);
+}
+
+// extract succeeds, transform fails, load is skipped: the re-run runs transform again (and
+// then load), not extract.
+void tst_EngineScheduling::rerunFromFailedJobsOnly()
+{
+    startEngine();
+    auto agent = connectAgent(u"solo"_s, 4);
+    QVERIFY(agent);
+    auto applied = apply(R"(name: etl
+pipeline:
+  - name: extract
+    command: extract
+  - name: transform
+    command: transform
+    dependencies:
+      - task: extract
+        status: success
+  - name: load
+    command: load
+    dependencies:
+      - task: transform
+        status: success
+)");
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto run = m_engine->runPipeline(u"etl"_s, tester());
+    QVERIFY(run);
+    finish(*agent, takeDispatch(*agent), RunState::Success);
+    const auto transform = takeDispatch(*agent);
+    QCOMPARE(transform.job, u"transform"_s);
+    finish(*agent, transform, RunState::Failed, 3);
+    auto status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Failed);
+    QCOMPARE(status->runs.size(), 3);
+    QCOMPARE(status->runs.at(2).run.state(), RunState::Skipped);
+
+    auto rerun = m_engine->rerunPipelineRun(run->id, tester());
+    QVERIFY2(rerun, qPrintable(errorText(rerun)));
+    QCOMPARE(rerun->state, PipelineRunState::Running);
+    const auto again = takeDispatch(*agent);
+    QCOMPARE(again.job, u"transform"_s);
+    QCOMPARE(again.attempt, 2);
+    const RunId loadRun = rerun->runs.at(2).run.id();
+    QCOMPARE(m_engine->waitingReason(loadRun), u"waiting for its upstream tasks"_s);
+    QCOMPARE(m_engine->rerunPipelineRun(run->id, tester()).error().code, ErrorCode::Conflict);
+
+    finish(*agent, again, RunState::Success);
+    const auto load = takeDispatch(*agent);
+    QCOMPARE(load.runId, loadRun);
+    QCOMPARE(load.attempt, 2);
+    finish(*agent, load, RunState::Success);
+    status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Success);
+    QCOMPARE(status->runs.size(), 3);
+    QCOMPARE(status->runs.at(0).run.attempts().size(), 1);  // extract ran once
+    QCOMPARE(m_engine->rerunPipelineRun(run->id, tester()).error().code, ErrorCode::Conflict);
+}
+
+// Four daily fires, two at a time: the third starts when one of the first two ends.
+void tst_EngineScheduling::backfillKeepsItsConcurrency()
+{
+    startEngine();
+    auto agent = connectAgent(u"solo"_s, 8);
+    QVERIFY(agent);
+    auto applied = apply(R"(name: daily
+pipeline:
+  - name: report
+    command: report
+    schedule: "0 2 * * *"
+    concurrency: allow
+)");
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto fires = m_engine->backfill(u"daily"_s, utc(2026, 2, 25), utc(2026, 2, 28, 23, 59), 2,
+                                    tester());
+    QVERIFY2(fires, qPrintable(errorText(fires)));
+    QCOMPARE(*fires, (QList<QDateTime>{utc(2026, 2, 25, 2), utc(2026, 2, 26, 2),
+                                       utc(2026, 2, 27, 2), utc(2026, 2, 28, 2)}));
+    const auto first = takeDispatch(*agent);
+    const auto second = takeDispatch(*agent);
+    QVERIFY(first.runId.isValid() && second.runId.isValid());
+    settle();
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+    auto runs = m_engine->pipelineRuns(u"daily"_s, 10);
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), 2);
+    QCOMPARE(runs->last().trigger, RunTrigger::Backfill);
+    QCOMPARE(runs->last().scheduledAt, utc(2026, 2, 25, 2));
+
+    finish(*agent, first, RunState::Success);
+    const auto third = takeDispatch(*agent);
+    QVERIFY(third.runId.isValid());
+    finish(*agent, second, RunState::Success);
+    finish(*agent, third, RunState::Success);
+    finish(*agent, takeDispatch(*agent), RunState::Success);
+    runs = m_engine->pipelineRuns(u"daily"_s, 10);
+    QCOMPARE(runs->size(), 4);
+    QCOMPARE(runs->first().scheduledAt, utc(2026, 2, 28, 2));
+    for (const PipelineRunStatus &r : *runs)
+        QCOMPARE(r.state, PipelineRunState::Success);
+
+    QCOMPARE(m_engine->backfill(u"daily"_s, utc(2026, 3, 2), utc(2026, 3, 1), 1, tester())
+                     .error()
+                     .code,
+             ErrorCode::InvalidValue);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineScheduling)

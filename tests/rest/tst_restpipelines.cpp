@@ -62,6 +62,7 @@ private slots:
     void seedPipelineRunsToTheEnd();
     void stoppedRootSkipsTheRest();
     void showAsJsonAndYaml();
+    void backfill();
     void notFound_data();
     void notFound();
     void roles();
@@ -205,6 +206,22 @@ void tst_RestPipelines::stoppedRootSkipsTheRest()
     QCOMPARE(states(r.json.value(u"runs"_s).toArray()),
              (QStringList{u"cancelled"_s, u"skipped"_s}));
     QCOMPARE(r.json.value(u"state"_s).toString(), u"cancelled"_s);
+
+    // Re-run from the failed jobs: both get a new attempt; step_b waits for step_a.
+    r = m_f->request("POST", u"/api/v1/pipeline-runs/"_s + id + u"/rerun"_s, {}, m_f->viewerToken);
+    QCOMPARE(r.status, 403);
+    r = m_f->request("POST", u"/api/v1/pipeline-runs/"_s + id + u"/rerun"_s, {},
+                     m_f->operatorToken);
+    QVERIFY2(r.status == 200, qPrintable(reply(r)));
+    QCOMPARE(r.json.value(u"state"_s).toString(), u"running"_s);
+    const QJsonArray runs = r.json.value(u"runs"_s).toArray();
+    QCOMPARE(states(runs), (QStringList{u"waiting"_s, u"waiting"_s}));
+    QCOMPARE(runs.at(0).toObject().value(u"attempt"_s).toInt(), 2);
+    QCOMPARE(runs.at(1).toObject().value(u"waiting_reason"_s).toString(),
+             u"waiting for its upstream tasks"_s);
+    r = m_f->request("POST", u"/api/v1/pipeline-runs/"_s + id + u"/rerun"_s, {},
+                     m_f->operatorToken);
+    QCOMPARE(r.status, 409);
 }
 
 void tst_RestPipelines::showAsJsonAndYaml()
@@ -248,6 +265,49 @@ void tst_RestPipelines::showAsJsonAndYaml()
     r = m_f->get(u"/api/v1/pipelines/two_steps?format=xml"_s, m_f->viewerToken);
     QCOMPARE(r.status, 400);
     QCOMPARE(r.errorField(), u"format"_s);
+}
+
+// The seed's pipeline over three days, serially: three pipeline runs (trigger backfill, one
+// per 02:00 fire), all done at once since its jobs have no commands.
+void tst_RestPipelines::backfill()
+{
+    const QByteArray yaml = RestFixture::readFile(QStringLiteral(ORRERY_SOURCE_DIR)
+                                                  + u"/examples/data_pipeline.yaml"_s);
+    QVERIFY(apply(yaml, u"data_pipeline.yaml"_s).status == 200);
+    HttpReply r = m_f->post(u"/api/v1/pipelines/data_pipeline/backfill"_s,
+                            QJsonObject{{u"from"_s, u"2025-12-01T00:00:00Z"_s},
+                                        {u"to"_s, u"2025-12-03T23:00:00Z"_s}},
+                            m_f->operatorToken);
+    QVERIFY2(r.status == 202, qPrintable(reply(r)));
+    QCOMPARE(r.json.value(u"concurrency"_s).toInt(), 1);
+    QCOMPARE(r.json.value(u"fires"_s).toArray(),
+             (QJsonArray{u"2025-12-01T02:00:00Z"_s, u"2025-12-02T02:00:00Z"_s,
+                         u"2025-12-03T02:00:00Z"_s}));
+    r = m_f->get(u"/api/v1/pipelines/data_pipeline/runs"_s, m_f->viewerToken);
+    const QJsonArray runs = r.json.value(u"pipeline_runs"_s).toArray();
+    QCOMPARE(runs.size(), 3);
+    for (const QJsonValue &v : runs) {
+        QCOMPARE(v.toObject().value(u"trigger"_s).toString(), u"backfill"_s);
+        QCOMPARE(v.toObject().value(u"state"_s).toString(), u"success"_s);
+    }
+    QCOMPARE(runs.at(0).toObject().value(u"scheduled_at"_s).toString(), u"2025-12-03T02:00:00Z"_s);
+
+    r = m_f->post(u"/api/v1/pipelines/data_pipeline/backfill"_s,
+                  QJsonObject{{u"from"_s, u"2025-12-03T00:00:00Z"_s},
+                              {u"to"_s, u"2025-12-01T00:00:00Z"_s}},
+                  m_f->operatorToken);
+    QCOMPARE(r.status, 400);
+    r = m_f->post(u"/api/v1/pipelines/data_pipeline/backfill"_s,
+                  QJsonObject{{u"form"_s, u"2025-12-03T00:00:00Z"_s}}, m_f->operatorToken);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorField(), u"form"_s);
+    r = m_f->post(u"/api/v1/pipelines/data_pipeline/backfill"_s,
+                  QJsonObject{{u"from"_s, u"2025-12-01T00:00:00Z"_s},
+                              {u"to"_s, u"2025-12-02T00:00:00Z"_s},
+                              {u"concurrency"_s, 0}},
+                  m_f->operatorToken);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorField(), u"concurrency"_s);
 }
 
 void tst_RestPipelines::notFound_data()
