@@ -17,6 +17,8 @@
 #include <QVariant>
 
 #include <array>
+#include <map>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -137,6 +139,7 @@ struct Store::Private
     Private(const Clock &c, int generator) : clock(&c), ids(c, generator) {}
     ~Private()
     {
+        statements.clear();  // they hold the connection's statements: before it goes
         db = QSqlDatabase();
         if (!connectionName.isEmpty())
             QSqlDatabase::removeDatabase(connectionName);
@@ -153,12 +156,79 @@ struct Store::Private
 
     qint64 nowMs() const { return clock->nowMs(); }
 
-    Result<QSqlQuery> exec(const QString &what, const QString &sql, const QVariantList &binds = {})
+    // Prepared statements by SQL text, lent out by exec() and given back when the caller is
+    // done with them: a statement the engine runs for every run is parsed and planned once per
+    // connection (SQLite's sqlite3_stmt, PostgreSQL's PREPARE), not each time. Bounded, for
+    // SQL that spells values into its text.
+    std::map<QString, std::vector<QSqlQuery>> statements;
+    qsizetype pooled = 0;
+    static constexpr qsizetype kMaxPooled = 256;
+
+    // What exec() returns: a QSqlQuery (callers keep it by reference) that goes back to
+    // `statements` when it is destroyed, its rows released, unless it failed.
+    class PooledQuery final : public QSqlQuery
     {
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        if (!q.prepare(sql))
+    public:
+        PooledQuery(QSqlQuery query, Private *owner, QString sql)
+            : QSqlQuery(std::move(query)), m_owner(owner), m_sql(std::move(sql))
+        {
+        }
+        PooledQuery(PooledQuery &&other) noexcept
+            : QSqlQuery(std::move(other))
+            , m_owner(std::exchange(other.m_owner, nullptr))
+            , m_sql(std::move(other.m_sql))
+        {
+        }
+        PooledQuery &operator=(PooledQuery &&) = delete;
+        ~PooledQuery()
+        {
+            if (m_owner)
+                m_owner->giveBack(std::move(m_sql), std::move(*this));
+        }
+        void discard() { m_owner = nullptr; }
+
+    private:
+        Private *m_owner;
+        QString m_sql;
+    };
+
+    // A statement given back earlier for this SQL, or a new one (*fresh: to be prepared).
+    QSqlQuery takeStatement(const QString &sql, bool *fresh)
+    {
+        const auto it = statements.find(sql);
+        *fresh = it == statements.end();
+        if (*fresh) {
+            QSqlQuery q(db);
+            q.setForwardOnly(true);
+            return q;
+        }
+        QSqlQuery q = std::move(it->second.back());
+        it->second.pop_back();
+        if (it->second.empty())
+            statements.erase(it);
+        --pooled;
+        return q;
+    }
+
+    void giveBack(QString sql, QSqlQuery &&query)
+    {
+        if (pooled >= kMaxPooled)
+            return;  // the caller's object finalizes it
+        // Reset: a SQLite statement left as it is keeps a read snapshot (and a lock).
+        query.finish();
+        statements[std::move(sql)].push_back(std::move(query));
+        ++pooled;
+    }
+
+    Result<PooledQuery> exec(const QString &what, const QString &sql,
+                             const QVariantList &binds = {})
+    {
+        bool fresh = false;
+        PooledQuery q(takeStatement(sql, &fresh), this, sql);
+        if (fresh && !q.prepare(sql)) {
+            q.discard();
             return dbError(what, q.lastError());
+        }
         for (const QVariant &v : binds) {
             // An empty QString may be a null one, which the drivers bind as NULL; NULL is
             // only meant where a null QVariant is bound.
@@ -169,6 +239,7 @@ struct Store::Private
                 q.addBindValue(v);
         }
         if (!q.exec()) {
+            q.discard();  // prepared afresh next time
             const Error e = dbError(what, q.lastError());
             // PostgreSQL refuses everything after an error until the transaction ends; end it
             // now, while the failed statement can still be freed.
