@@ -326,6 +326,41 @@ QJsonObject auditJson(const AuditEntry &entry)
     };
 }
 
+static QJsonValue optionalJson(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject runStatsJson(const RunStats &stats, const QString &range, const QString &timeZone)
+{
+    QJsonArray buckets;
+    for (const RunStatsBucket &b : stats.buckets) {
+        buckets.append(QJsonObject{
+                {u"start"_s, instantJson(b.start)},
+                {u"runs"_s, b.counts.runs},
+                {u"successes"_s, b.counts.successes},
+                {u"finished"_s, b.counts.finished},
+                {u"abnormal"_s, b.counts.abnormal},
+                {u"success_rate"_s, optionalJson(b.counts.successRate())},
+                {u"mean_duration_ms"_s, optionalJson(b.counts.meanDurationMs())},
+        });
+    }
+    return QJsonObject{
+            {u"range"_s, range},
+            {u"time_zone"_s, timeZone},
+            {u"day_start"_s, instantJson(stats.dayStart)},
+            {u"end"_s, instantJson(stats.end)},
+            {u"total_runs"_s, stats.today.runs},
+            {u"successes"_s, stats.today.successes},
+            {u"finished"_s, stats.today.finished},
+            {u"success_rate"_s, optionalJson(stats.today.successRate())},
+            {u"mean_duration_ms"_s, optionalJson(stats.today.meanDurationMs())},
+            {u"abnormal_runs"_s, stats.today.abnormal},
+            {u"queue_length"_s, stats.queueLength},
+            {u"buckets"_s, buckets},
+    };
+}
+
 // ---- requests ----------------------------------------------------------------------------
 
 Result<QJsonObject> parseJsonBody(const QByteArray &body)

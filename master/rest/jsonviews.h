@@ -5,6 +5,7 @@
 #include <model/job.h>
 #include <model/result.h>
 #include <store/records.h>
+#include <store/runstats.h>
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -60,6 +61,11 @@ QJsonObject pipelineSummaryJson(const PipelineStatus &status, const NodeNames &n
 QJsonObject pipelineJson(const Pipeline &pipeline, const QList<JobRecord> &records,
                          const QHash<JobId, std::optional<QDateTime>> &nextFires);
 QJsonObject auditJson(const AuditEntry &entry);
+// GET /api/v1/stats: {range, time_zone, day_start, end, total_runs, successes, finished,
+// success_rate, mean_duration_ms, abnormal_runs, queue_length, buckets: [{start, runs,
+// successes, finished, abnormal, success_rate, mean_duration_ms}]}; rates and means null
+// when nothing finished.
+QJsonObject runStatsJson(const RunStats &stats, const QString &range, const QString &timeZone);
 
 // ---- requests ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 #include <model/clock.h>
 #include <model/duration.h>
 #include <model/spelling.h>
+#include <store/runstats.h>
 #include <store/store.h>
 
 #include <QFile>
@@ -22,6 +23,7 @@
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
+#include <QTimeZone>
 #include <QTimeZone>
 #include <QUrl>
 #include <QUrlQuery>
@@ -201,6 +203,7 @@ struct RestApi::Private
 
     // ---- handlers ---------------------------------------------------------------------
     Reply health(const Call &call);
+    Reply stats(const Call &call);
     Reply openApi(const Call &call);
     Reply createTask(const Call &call);
     Reply listTasks(const Call &call);
@@ -279,6 +282,7 @@ RestApi::Private::Private(Engine &e, const RestApiOptions &o) : engine(&e), opti
     addRoute(del, u"/api/v1/tokens/{id}"_s, Access::Admin, &Private::revokeToken);
     addRoute(post, u"/api/v1/enrol-tokens"_s, Access::Admin, &Private::createEnrolToken);
     addRoute(get, u"/api/v1/audit"_s, Access::Admin, &Private::listAudit);
+    addRoute(get, u"/api/v1/stats"_s, Access::Viewer, &Private::stats);
     addRoute(get, u"/api/v1/health"_s, Access::Public, &Private::health);
     addRoute(get, u"/api/v1/openapi.json"_s, Access::Public, &Private::openApi);
 }
@@ -496,6 +500,34 @@ Reply RestApi::Private::health(const Call &)
 {
     return jsonReply(
             QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(ORRERY_VERSION)}});
+}
+
+Reply RestApi::Private::stats(const Call &call)
+{
+    const QUrlQuery &query = call.request.query;
+    const QString rangeText = query.queryItemValue(u"range"_s, QUrl::FullyDecoded);
+    const std::optional<StatsRange> range
+            = rangeText.isEmpty() ? StatsRange::Day : statsRangeFromName(rangeText);
+    if (!range) {
+        return errorReply(fieldError(
+                ErrorCode::InvalidValue, u"range"_s,
+                RestApi::tr("expected 24h or 7d, found '%1'").arg(rangeText.left(40))));
+    }
+    // "Today" and the days of 7d are those of the asker's time zone, else the master's.
+    const QString zoneText = query.queryItemValue(u"tz"_s, QUrl::FullyDecoded);
+    const QTimeZone zone
+            = zoneText.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(zoneText.toUtf8());
+    if (!zone.isValid()) {
+        return errorReply(fieldError(
+                ErrorCode::InvalidValue, u"tz"_s,
+                RestApi::tr("unknown time zone '%1'").arg(zoneText.left(60))));
+    }
+    const StatsWindow window = statsWindow(*range, now(), zone);
+    const Result<RunStats> stats
+            = store().runStats(window.dayStart, window.bucketStarts, window.end);
+    if (!stats)
+        return errorReply(stats.error());
+    return jsonReply(runStatsJson(*stats, statsRangeName(*range), QString::fromUtf8(zone.id())));
 }
 
 Reply RestApi::Private::openApi(const Call &)
