@@ -24,7 +24,6 @@
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTimeZone>
-#include <QTimeZone>
 #include <QUrl>
 #include <QUrlQuery>
 
