@@ -53,16 +53,21 @@ QList<double> NodesModel::history(const QString &id, int column) const
 
 void NodesModel::rowStored(const QString &id, const QJsonObject &node)
 {
-    // A point per heartbeat: connects and disconnects repeat the last one.
+    // A point per heartbeat. The master sends the node on connects and disconnects too, with
+    // the last heartbeat's figures: a sample equal to the last one is not a new heartbeat.
     const QJsonValue cpu = node.value(u"cpu_percent"_s);
-    const QString seen = node.value(u"last_seen_at"_s).toString();
-    History &h = m_history[id];
-    if (cpu.isNull() || cpu.isUndefined() || seen == h.lastSeen)
+    if (cpu.isNull() || cpu.isUndefined())
         return;
-    h.lastSeen = seen;
-    push(h.cpu, cpu.toDouble(), m_historyLength);
-    push(h.freeMemory, node.value(u"free_memory_bytes"_s).toDouble(), m_historyLength);
-    push(h.load, node.value(u"load1"_s).toDouble(), m_historyLength);
+    const QList<double> sample{cpu.toDouble(), node.value(u"free_memory_bytes"_s).toDouble(),
+                               node.value(u"load1"_s).toDouble(),
+                               node.value(u"clock_skew_ms"_s).toDouble()};
+    History &h = m_history[id];
+    if (sample == h.lastSample)
+        return;
+    h.lastSample = sample;
+    push(h.cpu, sample.at(0), m_historyLength);
+    push(h.freeMemory, sample.at(1), m_historyLength);
+    push(h.load, sample.at(2), m_historyLength);
 }
 
 void NodesModel::rowRemoved(const QString &id)

@@ -49,7 +49,7 @@ protected:
 private:
     struct History
     {
-        QString lastSeen;  // the heartbeat the last point came from
+        QList<double> lastSample;  // cpu, free memory, load, clock skew of the last point
         QList<double> cpu;
         QList<double> freeMemory;
         QList<double> load;

@@ -148,9 +148,13 @@ RunsView::~RunsView() = default;
 
 void RunsView::showRunsOfJob(const QString &job)
 {
-    m_job->setText(job);
+    // The filter model too: a test or a caller may have set it without the widgets.
     m_state->setCurrentIndex(0);
     m_range->setCurrentIndex(0);
+    m_job->setText(job);
+    m_filter->setState(QString());
+    m_filter->setCreatedSince(QDateTime());
+    m_filter->setJob(job);
 }
 
 bool RunsView::selectRun(qint64 runId)

@@ -158,7 +158,7 @@ void tst_ViewModels::nodesKeepHeartbeatHistory()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setHistoryLength(3);
     model.upsert(node(u"2026-01-03T08:00:00Z"_s, 10));
-    model.upsert(node(u"2026-01-03T08:00:00Z"_s, 10));  // a connect event: same heartbeat
+    model.upsert(node(u"2026-01-03T08:00:00Z"_s, 10));  // a connect event: same figures
     QCOMPARE(model.history(u"11"_s, NodesModel::Cpu), QList<double>{10});
     for (int i = 1; i <= 4; ++i)
         model.upsert(node(u"2026-01-03T08:00:0%1Z"_s.arg(i), 10 + i));
