@@ -1074,6 +1074,50 @@
         <source>%1 (master)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no run in the shown pipeline run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pipeline editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;uns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Nodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Das&amp;hboard</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::NodesModel</name>
@@ -1485,6 +1529,10 @@
     </message>
     <message>
         <source>Show the states of this pipeline run on the graph.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The page to show first: editor, jobs, runs, nodes or dashboard.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

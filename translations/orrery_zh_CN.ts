@@ -1070,6 +1070,50 @@
         <source>%1 (master)</source>
         <translation>%1（主控）</translation>
     </message>
+    <message>
+        <source>Jobs</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>仪表盘</translation>
+    </message>
+    <message>
+        <source>Run log</source>
+        <translation>运行日志</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no run in the shown pipeline run.</source>
+        <translation>“%1”在显示的流水线运行中没有运行。</translation>
+    </message>
+    <message>
+        <source>&amp;Pipeline editor</source>
+        <translation>流水线编辑器(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs</source>
+        <translation>作业(&amp;J)</translation>
+    </message>
+    <message>
+        <source>R&amp;uns</source>
+        <translation>运行记录(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Nodes</source>
+        <translation>节点(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Das&amp;hboard</source>
+        <translation>仪表盘(&amp;H)</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::NodesModel</name>
@@ -1482,6 +1526,10 @@
     <message>
         <source>Show the states of this pipeline run on the graph.</source>
         <translation>在图上显示此流水线运行的状态。</translation>
+    </message>
+    <message>
+        <source>The page to show first: editor, jobs, runs, nodes or dashboard.</source>
+        <translation>首先显示的页面：editor、jobs、runs、nodes 或 dashboard。</translation>
     </message>
 </context>
 </TS>

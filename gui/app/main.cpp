@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
@@ -71,6 +72,11 @@ int main(int argc, char *argv[])
             {u"show-run"_s,
              QApplication::translate("main", "Show the states of this pipeline run on the graph."),
              u"id"_s});
+    parser.addOption({u"view"_s,
+                      QApplication::translate("main",
+                                              "The page to show first: editor, jobs, runs, nodes "
+                                              "or dashboard."),
+                      u"page"_s});
     parser.addPositionalArgument(u"file"_s,
                                  QApplication::translate("main", "A pipeline YAML file to open."),
                                  u"[file]"_s);
@@ -81,6 +87,21 @@ int main(int argc, char *argv[])
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openFile(parser.positionalArguments().first());
+
+    using Page = Orrery::Gui::MainWindow::Page;
+    const QHash<QString, Page> pages{{u"editor"_s, Page::Editor},
+                                     {u"jobs"_s, Page::Jobs},
+                                     {u"runs"_s, Page::Runs},
+                                     {u"nodes"_s, Page::Nodes},
+                                     {u"dashboard"_s, Page::Dashboard}};
+    if (parser.isSet(u"view"_s)) {
+        const QString page = parser.value(u"view"_s);
+        if (!pages.contains(page)) {
+            qCritical("orrery: --view: one of editor, jobs, runs, nodes, dashboard");
+            return 2;
+        }
+        window.showPage(pages.value(page));
+    }
 
     Orrery::Connect::ConnectionManager *manager = window.connectionManager();
     if (parser.isSet(u"server"_s)) {

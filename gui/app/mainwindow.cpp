@@ -14,6 +14,11 @@
 #include <editor/jobinspector.h>
 #include <editor/pipelinedocument.h>
 #include <editor/yamlview.h>
+#include <views/dashboardview.h>
+#include <views/jobsview.h>
+#include <views/nodesview.h>
+#include <views/runlogview.h>
+#include <views/runsview.h>
 
 #include <QActionGroup>
 #include <QApplication>
@@ -71,6 +76,7 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     m_tabs->addTab(m_view, icon(u"layout-lr"_s), tr("Pipeline editor"));
     setCentralWidget(m_tabs);
 
+    createViews();
     createDocks();
     createActions();
     createMasterActions();
@@ -104,6 +110,57 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createViews()
+{
+    m_jobsView = new JobsView(m_connection);
+    m_runsView = new RunsView(m_connection);
+    m_nodesView = new NodesView(m_connection);
+    m_dashboardView = new DashboardView(m_connection);
+    m_tabs->addTab(m_jobsView, tr("Jobs"));
+    m_tabs->addTab(m_runsView, tr("Runs"));
+    m_tabs->addTab(m_nodesView, tr("Nodes"));
+    m_tabs->addTab(m_dashboardView, tr("Dashboard"));
+    connect(m_jobsView, &JobsView::showRunsOfJob, this, [this](const QString &job) {
+        m_runsView->showRunsOfJob(job);
+        showPage(Page::Runs);
+    });
+
+    // A box's run: its output in a dock beside the graph.
+    m_runLog = new RunLogView(m_connection);
+    m_runLogDock = new QDockWidget(tr("Run log"), this);
+    m_runLogDock->setObjectName(u"runLogDock"_s);
+    m_runLogDock->setWidget(m_runLog);
+    addDockWidget(Qt::BottomDockWidgetArea, m_runLogDock);
+    m_runLogDock->hide();
+    connect(m_scene, &GraphScene::jobActivated, this, [this](JobId id) {
+        if (!openRunLogOfJob(m_document->nameOf(id)))
+            statusBar()->showMessage(
+                    tr("'%1' has no run in the shown pipeline run.").arg(m_document->nameOf(id)),
+                    4000);
+    });
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_tabs->setCurrentIndex(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return Page(m_tabs->currentIndex());
+}
+
+bool MainWindow::openRunLogOfJob(const QString &jobName)
+{
+    const qint64 run = m_overlay->runOf(jobName);
+    if (run <= 0)
+        return false;
+    m_runLog->showRun(run);
+    m_runLogDock->show();
+    m_runLogDock->raise();
+    return true;
+}
 
 void MainWindow::createDocks()
 {
@@ -260,6 +317,16 @@ void MainWindow::createActions()
     QAction *relayout = m_viewMenu->addAction(icon(u"relayout"_s), tr("&Re-layout all"), m_scene,
                                               &GraphScene::relayoutAll);
     relayout->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_viewMenu->addSeparator();
+    const QList<std::pair<Page, QString>> pages{{Page::Editor, tr("&Pipeline editor")},
+                                                {Page::Jobs, tr("&Jobs")},
+                                                {Page::Runs, tr("R&uns")},
+                                                {Page::Nodes, tr("&Nodes")},
+                                                {Page::Dashboard, tr("Das&hboard")}};
+    for (const auto &[page, text] : pages) {
+        QAction *a = m_viewMenu->addAction(text, this, [this, p = page] { showPage(p); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(page))));
+    }
     m_viewMenu->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());

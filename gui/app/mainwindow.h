@@ -7,6 +7,7 @@
 
 class QAction;
 class QActionGroup;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QSettings;
@@ -35,8 +36,15 @@ class TokenStore;
 
 namespace Orrery::Gui {
 
+class DashboardView;
+class JobsView;
+class NodesView;
+class RunLogView;
+class RunsView;
+
 // The desktop application's window: the pipeline editor, offline (files on disk) and on a
-// master (Master menu: connect, open, save, run, and the live overlay of a pipeline run).
+// master (Master menu: connect, open, save, run, and the live overlay of a pipeline run), and
+// beside it the master's jobs, runs, nodes and dashboard (tabs, Ctrl+1 … Ctrl+5).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -60,6 +68,18 @@ public:
     Connect::MasterPipelines *masterPipelines() const { return m_masterPipelines; }
     Connect::PipelineRunOverlay *overlay() const { return m_overlay; }
     QString connectionStatus() const;
+
+    enum class Page { Editor, Jobs, Runs, Nodes, Dashboard };
+    void showPage(Page page);
+    Page currentPage() const;
+    JobsView *jobsView() const { return m_jobsView; }
+    RunsView *runsView() const { return m_runsView; }
+    NodesView *nodesView() const { return m_nodesView; }
+    DashboardView *dashboardView() const { return m_dashboardView; }
+    // The dock that shows a run's output (a box's double-click).
+    RunLogView *runLogView() const { return m_runLog; }
+    // The log of the run of the box `jobName` in the shown pipeline run; false when it has none.
+    bool openRunLogOfJob(const QString &jobName);
 
     // Master actions (the menu's, without their dialogs where a test drives them).
     void saveToMaster();
@@ -87,6 +107,7 @@ private:
     void updateTitle();
     void setDirection(Editor::LayoutDirection direction);
     void createMasterActions();
+    void createViews();
     void showConnectDialog();
     void showOpenFromMasterDialog();
     void updateMasterActions();
@@ -113,6 +134,12 @@ private:
     Connect::MasterPipelines *m_masterPipelines;
     Connect::PipelineRunOverlay *m_overlay;
     QLabel *m_connectionLabel = nullptr;
+    JobsView *m_jobsView = nullptr;
+    RunsView *m_runsView = nullptr;
+    NodesView *m_nodesView = nullptr;
+    DashboardView *m_dashboardView = nullptr;
+    RunLogView *m_runLog = nullptr;
+    QDockWidget *m_runLogDock = nullptr;
     QAction *m_disconnectAction = nullptr;
     QList<QAction *> m_onlineActions;
     bool m_interactive = true;

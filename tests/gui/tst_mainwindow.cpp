@@ -95,7 +95,8 @@ void tst_MainWindow::directionAndWindowStateAreRemembered()
     {
         Gui::MainWindow window(m_settings.get());
         window.show();
-        window.resize(900, 640);
+        // (above the minimum height that the Runs and Dashboard pages need)
+        window.resize(1000, 720);
         QAction *topDown = nullptr;
         for (QAction *a : window.findChildren<QAction *>()) {
             if (a->text() == u"Lay out &top down"_s)
@@ -109,7 +110,7 @@ void tst_MainWindow::directionAndWindowStateAreRemembered()
     QCOMPARE(m_settings->value(u"editor/direction"_s).toString(), u"tb"_s);
     Gui::MainWindow again(m_settings.get());
     QCOMPARE(again.scene()->direction(), LayoutDirection::TopToBottom);
-    QCOMPARE(again.size(), QSize(900, 640));
+    QCOMPARE(again.size(), QSize(1000, 720));
 }
 
 void tst_MainWindow::chineseTranslationIsComplete()

@@ -16,8 +16,10 @@
 #include <connect/tokenstore.h>
 #include <editor/editorcommands.h>
 #include <editor/graphscene.h>
+#include <editor/graphview.h>
 #include <editor/pipelinedocument.h>
 #include <mainwindow.h>
+#include <views/runlogview.h>
 
 #include <QComboBox>
 #include <QFile>
@@ -275,6 +277,15 @@ void tst_MasterWorkflow::editSaveRunAndWatch()
             = m_cluster.get(u"/api/v1/pipeline-runs/%1"_s.arg(window->overlay()->pipelineRunId()));
     QCOMPARE(run.json.value(u"state"_s).toString(), u"success"_s);
     QCOMPARE(run.json.value(u"runs"_s).toArray().size(), 3);
+
+    // Double-clicking a box opens its run's output beside the graph.
+    JobItem *transform = scene->jobItem(ids.at(1));
+    window->view()->centerOn(transform);
+    const QPoint at = window->view()->mapFromScene(transform->sceneBoundingRect().center());
+    QTest::mouseDClick(window->view()->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(window->runLogView()->runId(), window->overlay()->runOf(u"transform"_s));
+    QVERIFY(window->runLogView()->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(window->runLogView()->text().trimmed(), u"transform"_s, 10000);
 }
 
 void tst_MasterWorkflow::saveErrorIsLocated()
