@@ -12,6 +12,7 @@
 #include "cluster.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -25,6 +26,47 @@ using Orrery::Testing::Cluster;
 using Orrery::Testing::HttpReply;
 
 namespace {
+
+// A shell command that appends "<label> s <ns>" before `body` and "<label> e <ns>" after it to
+// `file`: start and end as the job itself saw them, with nanoseconds.
+QString stamped(const QString &file, const QString &label, const QString &body)
+{
+    return u"echo \"%2 s $(date +%s%N)\" >> %1; %3; echo \"%2 e $(date +%s%N)\" >> %1"_s.arg(
+            file, label, body);
+}
+
+struct Interval
+{
+    QString label;
+    qint64 start = 0;
+    qint64 end = 0;
+};
+
+// The intervals stamped() wrote, sorted by start.
+QList<Interval> readStamps(const QString &file)
+{
+    QFile f(file);
+    QMap<QString, Interval> byLabel;
+    if (f.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            const QList<QByteArray> w = line.trimmed().split(' ');
+            if (w.size() != 3)
+                continue;
+            Interval &i = byLabel[QString::fromUtf8(w[0])];
+            i.label = QString::fromUtf8(w[0]);
+            (w[1] == "s" ? i.start : i.end) = w[2].toLongLong();
+        }
+    }
+    QList<Interval> out = byLabel.values();
+    std::sort(out.begin(), out.end(),
+              [](const Interval &a, const Interval &b) { return a.start < b.start; });
+    return out;
+}
+
+QDateTime instant(const QJsonValue &v)
+{
+    return QDateTime::fromString(v.toString(), Qt::ISODate);
+}
 
 struct AgentSpec
 {
@@ -49,7 +91,12 @@ class TestSchedulingEndToEnd : public QObject
 
 private slots:
     void initTestCase();
+    void seedPipelineWaitsForTheLockASecondPipelineHolds();
+    void p0PreemptsAP3();
+    void conditionSkipPropagates();
     void retryAfterAgentKilledRunsOnAnotherNode();
+    void capacityOneLockHoldersNeverOverlap();
+    void resourceAwareDispatchSkipsTheBusyNode();
 
 private:
     // POST /api/v1/apply of a pipeline file; a failed test when the master refuses it.
@@ -58,6 +105,8 @@ private:
     QString execute(const QString &task);
     QJsonObject run(const QString &id) { return m_cluster.get(u"/api/v1/runs/"_s + id).json; }
     bool waitForState(const QString &runId, const QString &state, int timeoutMs);
+    // The newest run of a task (its JSON), or an empty object.
+    QJsonObject lastRun(const QString &task);
 
     Cluster m_cluster;
 };
@@ -109,6 +158,163 @@ bool TestSchedulingEndToEnd::waitForState(const QString &runId, const QString &s
                               timeoutMs);
 }
 
+QJsonObject TestSchedulingEndToEnd::lastRun(const QString &task)
+{
+    const QJsonArray runs
+            = m_cluster.get(u"/api/v1/tasks/%1/runs"_s.arg(task)).json.value(u"runs"_s).toArray();
+    return runs.isEmpty() ? QJsonObject() : runs.first().toObject();
+}
+
+// The seed's pipeline as printed: data_load holds database_lock: primary_db. A second pipeline
+// holds the same lock; data_load waits (with a reason) until that run has ended.
+void TestSchedulingEndToEnd::seedPipelineWaitsForTheLockASecondPipelineHolds()
+{
+    const QString stamps = m_cluster.dir() + u"/seed-stamps"_s;
+    QFile seed(QStringLiteral(ORRERY_SOURCE_DIR "/examples/data_pipeline.yaml"));
+    QVERIFY(seed.open(QIODevice::ReadOnly));
+    QString yaml = QString::fromUtf8(seed.readAll());
+    for (const QString &job : {u"data_extract"_s, u"data_transform"_s, u"data_load"_s}) {
+        yaml.replace(u"- name: "_s + job, u"- name: %1\n    command: '%2'"_s.arg(
+                                                  job, stamped(stamps, job, u"sleep 0.2"_s)));
+    }
+    QVERIFY(apply(u"data_pipeline.yaml"_s, yaml.toUtf8()));
+    QVERIFY(apply(u"db_maintenance.yaml"_s,
+                  "pipeline:\n"
+                  "  - name: db_vacuum\n"
+                  "    command: '"
+                          + stamped(stamps, u"db_vacuum"_s, u"sleep 2"_s).toUtf8()
+                          + "'\n"
+                            "    resources:\n"
+                            "      - database_lock: primary_db\n"));
+
+    const QString vacuum = execute(u"db_vacuum"_s);
+    QVERIFY(waitForState(vacuum, u"running"_s, 10000));
+    QVERIFY(!execute(u"data_extract"_s).isEmpty());
+    // data_load is created once data_transform succeeded, and waits for the lock.
+    QJsonObject load;
+    QVERIFY2(Cluster::waitUntil(
+                     [&] {
+                         load = lastRun(u"data_load"_s);
+                         return !load.isEmpty();
+                     },
+                     10000),
+             qPrintable(m_cluster.masterLog().right(4000)));
+    if (run(vacuum).value(u"state"_s).toString() == u"running"_s) {
+        QCOMPARE(load.value(u"state"_s).toString(), u"waiting"_s);
+        QVERIFY(!run(load.value(u"id"_s).toString())
+                         .value(u"waiting_reason"_s)
+                         .toString()
+                         .isEmpty());
+    }
+    QVERIFY(waitForState(load.value(u"id"_s).toString(), u"success"_s, 20000));
+    const QJsonObject vacuumRun = run(vacuum);
+    QCOMPARE(vacuumRun.value(u"state"_s).toString(), u"success"_s);
+    load = run(load.value(u"id"_s).toString());
+    QVERIFY(instant(load.value(u"started_at"_s)) >= instant(vacuumRun.value(u"finished_at"_s)));
+
+    // As the jobs saw it: the pipeline in order, data_load after db_vacuum.
+    QHash<QString, Interval> at;
+    for (const Interval &i : readStamps(stamps))
+        at.insert(i.label, i);
+    QCOMPARE(at.size(), 4);
+    QVERIFY(at[u"data_transform"_s].start >= at[u"data_extract"_s].end);
+    QVERIFY(at[u"data_load"_s].start >= at[u"data_transform"_s].end);
+    QVERIFY2(at[u"data_load"_s].start >= at[u"db_vacuum"_s].end,
+             qPrintable(u"data_load started %1 ms before db_vacuum ended"_s.arg(
+                     (at[u"db_vacuum"_s].end - at[u"data_load"_s].start) / 1000000)));
+}
+
+// a3 (role=db) takes one run at a time. A P3 runs there; a P0 for the same node stops it, runs,
+// and the P3 starts again as a new attempt.
+void TestSchedulingEndToEnd::p0PreemptsAP3()
+{
+    QVERIFY(apply(u"priorities.yaml"_s,
+                  "pipeline:\n"
+                  "  - name: low_report\n"
+                  "    command: sleep 30\n"
+                  "    priority: P3\n"
+                  "    strategy: round_robin\n"
+                  "    labels: {role: db}\n"
+                  "  - name: urgent_fix\n"
+                  "    command: echo fixed\n"
+                  "    priority: P0\n"
+                  "    strategy: round_robin\n"
+                  "    labels: {role: db}\n"));
+    const QString low = execute(u"low_report"_s);
+    QVERIFY(waitForState(low, u"running"_s, 10000));
+    QCOMPARE(run(low).value(u"node"_s).toString(), u"a3"_s);
+
+    const QString urgent = execute(u"urgent_fix"_s);
+    const QJsonObject urgentRun = m_cluster.waitForRunEnd(urgent, 20000);
+    QCOMPARE(urgentRun.value(u"state"_s).toString(), u"success"_s);
+    QCOMPARE(urgentRun.value(u"node"_s).toString(), u"a3"_s);
+
+    // The P3 ran again after the P0: a second attempt on a3.
+    QVERIFY2(Cluster::waitUntil(
+                     [&] {
+                         const QJsonObject r = run(low);
+                         return r.value(u"attempts"_s).toArray().size() == 2
+                                && r.value(u"state"_s).toString() == u"running"_s;
+                     },
+                     15000),
+             QJsonDocument(run(low)).toJson().constData());
+    const QJsonArray attempts = run(low).value(u"attempts"_s).toArray();
+    const QJsonObject first = attempts.at(0).toObject();
+    QCOMPARE(first.value(u"node"_s).toString(), u"a3"_s);
+    // Its history says which run preempted it.
+    bool named = false;
+    const QJsonArray events = run(low).value(u"events"_s).toArray();
+    for (const auto &e : events)
+        named = named || e.toObject().value(u"reason"_s).toString().contains(urgent);
+    QVERIFY2(named, QJsonDocument(events).toJson().constData());
+    QVERIFY(instant(first.value(u"finished_at"_s)) <= instant(urgentRun.value(u"started_at"_s)));
+    const QJsonObject second = attempts.at(1).toObject();
+    QCOMPARE(second.value(u"node"_s).toString(), u"a3"_s);
+    QVERIFY(instant(second.value(u"started_at"_s)) >= instant(urgentRun.value(u"finished_at"_s)));
+    QCOMPARE(m_cluster.post(u"/api/v1/runs/%1/stop"_s.arg(low), {}).status, 200);
+    QCOMPARE(m_cluster.waitForRunEnd(low, 10000).value(u"state"_s).toString(), u"cancelled"_s);
+}
+
+// probe prints ::set ready=no; the job whose condition wants "yes" is skipped, and so is the
+// job after it; the job whose condition wants "no" runs.
+void TestSchedulingEndToEnd::conditionSkipPropagates()
+{
+    const QString marks = m_cluster.dir() + u"/condition-marks"_s;
+    QVERIFY(apply(u"conditions.yaml"_s,
+                  QByteArray("pipeline:\n"
+                             "  - name: probe\n"
+                             "    command: echo ::set ready=no\n"
+                             "  - name: load_when_ready\n"
+                             "    dependencies: [probe]\n"
+                             "    condition: '${upstream.probe.ready} == \"yes\"'\n"
+                             "    command: echo load >> MARKS\n"
+                             "  - name: report_after_load\n"
+                             "    dependencies: [load_when_ready]\n"
+                             "    command: echo report >> MARKS\n"
+                             "  - name: alert_when_not_ready\n"
+                             "    dependencies: [probe]\n"
+                             "    condition: '${upstream.probe.ready} == \"no\" && "
+                             "${upstream.probe.exit_code} == 0'\n"
+                             "    command: echo alert >> MARKS\n")
+                          .replace("MARKS", marks.toUtf8())));
+    QVERIFY(!execute(u"probe"_s).isEmpty());
+    QVERIFY(Cluster::waitUntil(
+            [&] {
+                return lastRun(u"report_after_load"_s).value(u"state"_s).toString() == u"skipped"_s
+                       && lastRun(u"alert_when_not_ready"_s).value(u"state"_s).toString()
+                                  == u"success"_s;
+            },
+            20000));
+    QCOMPARE(lastRun(u"probe"_s).value(u"state"_s).toString(), u"success"_s);
+    const QJsonObject load = lastRun(u"load_when_ready"_s);
+    QCOMPARE(load.value(u"state"_s).toString(), u"skipped"_s);
+    QVERIFY(load.value(u"node"_s).isNull());
+    QVERIFY(lastRun(u"report_after_load"_s).value(u"node"_s).isNull());
+    QFile f(marks);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("alert\n"));
+}
+
 // The retry of a run whose agent died (`lost`) goes to another node, even when the node that
 // lost it is back by the time the retry is placed.
 void TestSchedulingEndToEnd::retryAfterAgentKilledRunsOnAnotherNode()
@@ -141,6 +347,103 @@ void TestSchedulingEndToEnd::retryAfterAgentKilledRunsOnAnotherNode()
     QCOMPARE(attempts.at(0).toObject().value(u"node"_s).toString(), first);
     const QString second = attempts.at(1).toObject().value(u"node"_s).toString();
     QCOMPARE(second, first == u"a1"_s ? u"a2"_s : u"a1"_s);
+}
+
+// Two pipelines of 100 independent jobs each, all holding stress_lock (capacity 1), started
+// at once on three agents with 9 slots between them: no two of the 200 runs ever overlap, by
+// the master's records and by the times the jobs themselves wrote.
+void TestSchedulingEndToEnd::capacityOneLockHoldersNeverOverlap()
+{
+    const QString stamps = m_cluster.dir() + u"/lock-stamps"_s;
+    for (const QString &pipeline : {u"stress_a"_s, u"stress_b"_s}) {
+        QByteArray yaml = "name: " + pipeline.toUtf8() + "\npipeline:\n";
+        for (int i = 0; i < 100; ++i) {
+            yaml += "  - name: " + pipeline.toUtf8() + '_' + QByteArray::number(i) + "\n"
+                    + "    command: '" + stamped(stamps, u"$ORRERY_RUN_ID"_s, u":"_s).toUtf8()
+                    + "'\n    strategy: round_robin\n"
+                    + "    resources:\n      - stress_lock: shared\n";
+        }
+        QVERIFY(apply(pipeline + u".yaml"_s, yaml));
+    }
+    QStringList pipelineRuns;
+    for (const QString &pipeline : {u"stress_a"_s, u"stress_b"_s}) {
+        const HttpReply r = m_cluster.post(u"/api/v1/pipelines/%1/run"_s.arg(pipeline), {});
+        QVERIFY2(r.status == 201, r.body.constData());
+        pipelineRuns << r.json.value(u"id"_s).toString();
+    }
+    QList<QJsonObject> runs;
+    for (const QString &id : std::as_const(pipelineRuns)) {
+        QJsonObject p;
+        QVERIFY2(Cluster::waitUntil(
+                         [&] {
+                             p = m_cluster.get(u"/api/v1/pipeline-runs/"_s + id).json;
+                             return p.value(u"state"_s).toString() != u"running"_s;
+                         },
+                         60000),
+                 QJsonDocument(p).toJson().constData());
+        QCOMPARE(p.value(u"state"_s).toString(), u"success"_s);
+        for (const auto &r : p.value(u"runs"_s).toArray())
+            runs << r.toObject();
+    }
+    QCOMPARE(runs.size(), 200);
+
+    // The jobs' own clock (ns): strictly one after the other.
+    const QList<Interval> seen = readStamps(stamps);
+    QCOMPARE(seen.size(), 200);
+    for (qsizetype i = 1; i < seen.size(); ++i) {
+        QVERIFY2(seen[i].start >= seen[i - 1].end,
+                 qPrintable(u"run %1 started %2 us before run %3 ended"_s.arg(
+                         seen[i].label, QString::number((seen[i - 1].end - seen[i].start) / 1000),
+                         seen[i - 1].label)));
+    }
+    // The master's records are in whole seconds: two runs overlapped for sure when each
+    // started in an earlier second than the other finished.
+    for (const QJsonObject &a : std::as_const(runs)) {
+        QCOMPARE(a.value(u"state"_s).toString(), u"success"_s);
+        for (const QJsonObject &b : std::as_const(runs)) {
+            const bool overlap
+                    = instant(a.value(u"started_at"_s)) < instant(b.value(u"finished_at"_s))
+                      && instant(b.value(u"started_at"_s)) < instant(a.value(u"finished_at"_s));
+            QVERIFY2(!overlap || a.value(u"id"_s) == b.value(u"id"_s),
+                     qPrintable(u"runs %1 and %2 overlap"_s.arg(a.value(u"id"_s).toString(),
+                                                                b.value(u"id"_s).toString())));
+        }
+    }
+}
+
+// a3 reports 95 % CPU: resource-aware dispatch sends it nothing, and a job only a3 could take
+// waits with a reason.
+void TestSchedulingEndToEnd::resourceAwareDispatchSkipsTheBusyNode()
+{
+    QVERIFY(apply(u"resource_aware.yaml"_s,
+                  "pipeline:\n"
+                  "  - name: aware_any\n"
+                  "    command: sleep 0.5\n"
+                  "    concurrency: allow\n"
+                  "    strategy: resource_aware\n"
+                  "  - name: aware_db_only\n"
+                  "    command: echo never\n"
+                  "    strategy: resource_aware\n"
+                  "    labels: {role: db}\n"));
+    QStringList ids;
+    for (int i = 0; i < 8; ++i)
+        ids << execute(u"aware_any"_s);
+    QMap<QString, int> perNode;
+    for (const QString &id : std::as_const(ids)) {
+        const QJsonObject r = m_cluster.waitForRunEnd(id, 20000);
+        QCOMPARE(r.value(u"state"_s).toString(), u"success"_s);
+        ++perNode[r.value(u"node"_s).toString()];
+    }
+    QCOMPARE(perNode.value(u"a3"_s), 0);
+    QCOMPARE(perNode.value(u"a1"_s) + perNode.value(u"a2"_s), 8);
+
+    const QString db = execute(u"aware_db_only"_s);
+    QVERIFY(Cluster::waitUntil(
+            [&] { return !run(db).value(u"waiting_reason"_s).toString().isEmpty(); }, 10000));
+    QCOMPARE(run(db).value(u"state"_s).toString(), u"waiting"_s);
+    QVERIFY(run(db).value(u"node"_s).isNull());
+    QCOMPARE(m_cluster.post(u"/api/v1/runs/%1/stop"_s.arg(db), {}).status, 200);
+    QCOMPARE(m_cluster.waitForRunEnd(db, 10000).value(u"state"_s).toString(), u"cancelled"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSchedulingEndToEnd)
