@@ -39,7 +39,6 @@ RunLogView::RunLogView(Client::MasterConnection *connection, QWidget *parent)
     m_follow->setToolTip(tr("Keep the end of the output in view (F)"));
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
-    m_follow->setShortcut(QKeySequence(Qt::Key_F));
 
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search the output"));
@@ -47,11 +46,9 @@ RunLogView::RunLogView(Client::MasterConnection *connection, QWidget *parent)
     auto *previous = new QToolButton(this);
     previous->setText(tr("Previous"));
     previous->setToolTip(tr("Previous match (Shift+F3)"));
-    previous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3));
     auto *next = new QToolButton(this);
     next->setText(tr("Next"));
     next->setToolTip(tr("Next match (F3)"));
-    next->setShortcut(QKeySequence(Qt::Key_F3));
     m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -83,6 +80,15 @@ RunLogView::RunLogView(Client::MasterConnection *connection, QWidget *parent)
         m_search->setFocus();
         m_search->selectAll();
     });
+    // Only while the focus is in this view: several logs may be open in one window.
+    const auto shortcut = [this](const QKeySequence &keys, auto slot) {
+        auto *s = new QShortcut(keys, this);
+        s->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(s, &QShortcut::activated, this, slot);
+    };
+    shortcut(QKeySequence(Qt::Key_F3), [this] { findNext(); });
+    shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { findPrevious(); });
+    shortcut(QKeySequence(Qt::Key_F), [this] { m_follow->toggle(); });
     connect(m_follow, &QToolButton::toggled, this, [this](bool on) {
         if (on)
             m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());

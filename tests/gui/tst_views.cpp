@@ -244,6 +244,17 @@ void tst_Views::runsViewAndLogFollowARun()
     QCOMPARE(selected(), 0);
     QVERIFY(stored.findPrevious());  // and back
     QCOMPARE(selected(), int(u"line-one\n"_s.size()));
+    // The same from the keyboard, while the focus is in the log: F3, Shift+F3, F (follow).
+    stored.show();
+    QVERIFY(QTest::qWaitForWindowActive(&stored));
+    auto *text = stored.findChild<QPlainTextEdit *>();
+    text->setFocus();
+    QTest::keyClick(text, Qt::Key_F3);
+    QCOMPARE(selected(), 0);
+    QTest::keyClick(text, Qt::Key_F3, Qt::ShiftModifier);
+    QCOMPARE(selected(), int(u"line-one\n"_s.size()));
+    QTest::keyClick(text, Qt::Key_F);
+    QVERIFY(stored.isFollowing());
     stored.setSearchText(u"not-in-the-log"_s);
     QVERIFY(!stored.findNext());
 
