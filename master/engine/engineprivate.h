@@ -64,6 +64,10 @@ struct ActiveRun
     // A run of a pipeline run whose upstream jobs have not ended as it needs (a re-run, or
     // after a restart): kept out of the queue until its pipeline run makes it ready or skips it.
     bool held = false;
+    // Broadcast: the node this run of a broadcast job belongs to (one run per matching node;
+    // the first run picks its node by dispatch and creates the others pinned to theirs).
+    QString pinnedNode;
+    bool broadcastDone = false;
     qint64 pipelineRunId = 0;
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;

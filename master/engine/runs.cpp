@@ -450,7 +450,7 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
     for (const RunRecord &r : std::as_const(*runs)) {
         const auto a = active.find(r.run.id());
         if (a != active.end() && a->state == RunState::Waiting && !a->dispatched && !a->retryPending
-            && (a->held || !a->gated)) {
+            && (a->held || !a->gated) && a->pinnedNode.isEmpty()) {
             // A waiting run counts as started only once its upstream jobs allow it.
             const Job *job = pipeline->job(r.run.jobName());
             if (a->held || (job && !job->dependencies.isEmpty())) {
@@ -459,8 +459,13 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
             }
         }
         // A failed attempt with a retry to come is not the job's final word.
-        const RunState state
-                = a != active.end() && a->retryPending ? RunState::Waiting : r.run.state();
+        RunState state = a != active.end() && a->retryPending ? RunState::Waiting : r.run.state();
+        // Several runs of one job (broadcast): not final while one is not, then failed when
+        // one did not succeed.
+        if (const auto other = states.constFind(r.run.jobName()); other != states.cend()) {
+            if (!isFinal(*other) || (isFinal(state) && *other != RunState::Success))
+                state = *other;
+        }
         states.insert(r.run.jobName(), state);
         if (!hasConditions || !isFinal(state))
             continue;
@@ -678,7 +683,8 @@ void Engine::Private::dispatchPending()
                 waitingReasons.insert(id, Tr::tr("its task was deleted"));
                 continue;
             }
-            if (job->record.job.concurrency == ConcurrencyPolicy::Forbid && job->dispatched > 0) {
+            if (job->record.job.concurrency == ConcurrencyPolicy::Forbid && job->dispatched > 0
+                && job->record.job.strategy != DispatchStrategy::Broadcast) {
                 waitingReasons.insert(id, Tr::tr("another run of the task is still running"));
                 continue;
             }
@@ -704,7 +710,19 @@ void Engine::Private::dispatchPending()
                 }
             }
             DispatchChoice choice;
-            if (!run->avoidNode.isEmpty()) {
+            if (!run->pinnedNode.isEmpty()) {
+                // A broadcast run: its own node or none.
+                for (qsizetype i = 0; i < list.size(); ++i) {
+                    const NodeCandidate &c = list.at(i);
+                    if (c.name == run->pinnedNode && !c.draining && c.running < c.maxParallel)
+                        choice.index = i;
+                }
+                if (!choice.index) {
+                    waitingReasons.insert(
+                            id, Tr::tr("waiting for node %1 (broadcast)").arg(run->pinnedNode));
+                    continue;
+                }
+            } else if (!run->avoidNode.isEmpty()) {
                 // Its last attempt was lost on that node: another one if one qualifies.
                 QList<NodeCandidate> others = list;
                 for (NodeCandidate &c : others) {
@@ -740,6 +758,31 @@ void Engine::Private::dispatchPending()
             --free;
             waitingReasons.remove(id);
             queue.remove(id);
+            if (job->record.job.strategy == DispatchStrategy::Broadcast && run->pinnedNode.isEmpty()
+                && !run->broadcastDone) {
+                // One run on every other matching node, in the same pipeline run.
+                run->broadcastDone = true;
+                run->pinnedNode = target.name;
+                const ActiveRun first = *run;
+                for (qsizetype index : std::as_const(choice.broadcast)) {
+                    if (index == *choice.index || index < 0 || index >= list.size())
+                        continue;
+                    auto sibling = createRun(*job, first.trigger, first.scheduledAt,
+                                             first.pipelineRunId);
+                    if (!sibling) {
+                        qCWarning(lcEngine, "run %lld: broadcast to %s not created: %s",
+                                  first.id.value(), qPrintable(list.at(index).name),
+                                  qPrintable(sibling.error().toString()));
+                        continue;
+                    }
+                    auto created = active.find(sibling->run.id());
+                    if (created != active.end()) {
+                        created->pinnedNode = list.at(index).name;
+                        created->broadcastDone = true;
+                    }
+                }
+                dispatchAgain = true;
+            }
         }
     } while (dispatchAgain);
     dispatching = false;

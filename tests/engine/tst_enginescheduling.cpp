@@ -67,6 +67,7 @@ private slots:
     void drainLetsRunsFinish();
     void rerunFromFailedJobsOnly();
     void backfillKeepsItsConcurrency();
+    void broadcastRunsOnEveryMatchingNode();
     void autoscaleHookGetsTheDecision();
 
 private:
@@ -691,6 +692,55 @@ pipeline:
                      .error()
                      .code,
              ErrorCode::InvalidValue);
+}
+
+// A broadcast job runs once on each node with its labels; in a pipeline the job counts as
+// done only when every one of its runs has ended, and failed when one failed.
+void tst_EngineScheduling::broadcastRunsOnEveryMatchingNode()
+{
+    startEngine();
+    std::unique_ptr<FakeAgent> agents[3];
+    const QString names[3] = {u"web-1"_s, u"web-2"_s, u"db-1"_s};
+    for (int i = 0; i < 3; ++i) {
+        agents[i] = connectAgent(names[i], 4, {{u"role"_s, i < 2 ? u"web"_s : u"db"_s}});
+        QVERIFY(agents[i]);
+    }
+    auto applied = apply(R"(name: cleanup
+pipeline:
+  - name: clean_logs
+    command: find /var/log/app -mtime +7 -delete
+    strategy: broadcast
+    labels:
+      role: web
+  - name: report
+    command: report
+    dependencies:
+      - task: clean_logs
+        status: success
+)");
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto run = m_engine->runPipeline(u"cleanup"_s, tester());
+    QVERIFY(run);
+    const auto d1 = takeDispatch(*agents[0]);
+    const auto d2 = takeDispatch(*agents[1]);
+    QCOMPARE(d1.job, u"clean_logs"_s);
+    QCOMPARE(d2.job, u"clean_logs"_s);
+    QVERIFY(d1.runId != d2.runId);
+    settle();
+    QCOMPARE(agents[2]->count(Protocol::RunDispatchBody::type()), 0);  // not a web node
+
+    // One ended: the job is not done yet; the other fails: report is skipped.
+    finish(*agents[0], d1, RunState::Success);
+    settle();
+    QCOMPARE(agents[0]->count(Protocol::RunDispatchBody::type()), 0);
+    QCOMPARE(agents[1]->count(Protocol::RunDispatchBody::type()), 0);
+    finish(*agents[1], d2, RunState::Failed, 1);
+    auto status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->runs.size(), 3);
+    QCOMPARE(status->runs.last().run.jobName(), u"report"_s);
+    QCOMPARE(status->runs.last().run.state(), RunState::Skipped);
+    QCOMPARE(status->state, PipelineRunState::Failed);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineScheduling)
