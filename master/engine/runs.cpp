@@ -452,8 +452,8 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
         if (a != active.end() && a->state == RunState::Waiting && !a->dispatched && !a->retryPending
             && (a->held || !a->gated) && a->pinnedNode.isEmpty()) {
             // A waiting run counts as started only once its upstream jobs allow it.
-            const Job *job = pipeline->job(r.run.jobName());
-            if (a->held || (job && !job->dependencies.isEmpty())) {
+            const auto job = jobs.constFind(a->job);
+            if (a->held || (job != jobs.cend() && !job->record.job.dependencies.isEmpty())) {
                 waitingForUpstream.insert(r.run.jobName(), a->id);
                 continue;
             }
