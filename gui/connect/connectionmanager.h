@@ -15,7 +15,6 @@ class QSettings;
 
 namespace Orrery::Connect {
 
-
 // The GUI's side of connecting: which server, with which token, trusting which certificate.
 // It drives one MasterConnection (which reconnects by itself after a loss):
 // - connectTo() starts a connection; a master whose certificate is not trusted ends the

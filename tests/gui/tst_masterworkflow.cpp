@@ -9,9 +9,11 @@
 
 #include <client/masterconnection.h>
 #include <config/pipelinefile.h>
+#include <connect/certificatedialog.h>
 #include <connect/connectdialog.h>
 #include <connect/connectionmanager.h>
 #include <connect/masterpipelines.h>
+#include <connect/pipelinelistdialog.h>
 #include <connect/runoverlay.h>
 #include <connect/tokenstore.h>
 #include <editor/editorcommands.h>
@@ -30,6 +32,7 @@
 #include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <csignal>
 
@@ -102,11 +105,13 @@ void tst_MasterWorkflow::firstContactPinsTheCertificate()
     window.setInteractive(false);
     window.show();
     QStringList asked;
-    window.connectionManager()->setTrustQuestion([&asked](const QSslCertificate &certificate,
-                                                          const Connect::ServerProfile &profile) {
+    QList<std::pair<QString, QString>> shown;
+    window.connectionManager()->setTrustQuestion([&](const QSslCertificate &certificate,
+                                                     const Connect::ServerProfile &profile) {
         asked.append(
                 profile.displayName() + u' '
                 + MasterConnection::fingerprintText(MasterConnection::fingerprint(certificate)));
+        shown = Connect::CertificateDialog::details(certificate);
         return true;
     });
     QCOMPARE(window.connectionStatus(), u"Offline"_s);
@@ -277,6 +282,18 @@ void tst_MasterWorkflow::editSaveRunAndWatch()
             = m_cluster.get(u"/api/v1/pipeline-runs/%1"_s.arg(window->overlay()->pipelineRunId()));
     QCOMPARE(run.json.value(u"state"_s).toString(), u"success"_s);
     QCOMPARE(run.json.value(u"runs"_s).toArray().size(), 3);
+
+    // Master > Open pipeline lists it with its last run.
+    Connect::PipelineListDialog list(window->connection(), window.get());
+    QSignalSpy loaded(&list, &Connect::PipelineListDialog::loaded);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.first().at(0).toString(), QString());
+    const QList<QTreeWidgetItem *> rows = list.list()->findItems(u"gui_flow"_s, Qt::MatchExactly);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first()->text(1), u"3"_s);
+    QCOMPARE(rows.first()->text(3), u"success"_s);
+    list.list()->setCurrentItem(rows.first());
+    QCOMPARE(list.lastRunId(), window->overlay()->pipelineRunId());
 
     // Double-clicking a box opens its run's output beside the graph.
     JobItem *transform = scene->jobItem(ids.at(1));
