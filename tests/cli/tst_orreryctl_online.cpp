@@ -2,12 +2,12 @@
 // `orreryctl pki init`, the master on loopback ports chosen at run time, an admin token from
 // `orrery-master admin-token`. Checks what a user or a script sees: stdout, stderr, exit code.
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QDeadlineTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -55,6 +55,8 @@ private slots:
     void wrongCaIsTlsError();
     void connectionRefused();
     void nodesList();
+    void pipelineRunAndList();
+    void nodeDrainUnknown();
     void enrolToken();
     void settingsFromQuickstartFile();
     void settingsFromConfigFile();
@@ -444,6 +446,36 @@ void tst_OrreryctlOnline::nodesList()
     const Outcome json = ctl({u"nodes"_s, u"list"_s, u"--json"_s});
     QCOMPARE(json.exitCode, 0);
     QVERIFY(QJsonDocument::fromJson(json.out.toUtf8()).object().value(u"nodes"_s).isArray());
+}
+
+// The seed's pipeline (applied by apply()) has no commands: a manual pipeline run ends at once.
+void tst_OrreryctlOnline::pipelineRunAndList()
+{
+    const Outcome run = ctl({u"pipeline"_s, u"run"_s, u"data_pipeline"_s});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QString first = run.out.section(u'\n', 0, 0);
+    const QString id = first.section(u' ', 0, 0);
+    QVERIFY2(!id.isEmpty() && id.toLongLong() > 0, qPrintable(run.out));
+    QCOMPARE(first.section(u' ', 1), u"success"_s);
+    QCOMPARE(run.out.count(u"data_"_s), 3);  // a row per job's run
+
+    const Outcome list = ctl({u"pipelines"_s, u"list"_s});
+    QCOMPARE(list.exitCode, 0);
+    QVERIFY2(list.out.startsWith(u"NAME"_s), qPrintable(list.out));
+    const QString row = list.out.section(u'\n', 1, 1).simplified();
+    QVERIFY2(row.startsWith(u"data_pipeline 3 0 2 * * * "_s + id + u" success"_s),
+             qPrintable(list.out));
+
+    const Outcome bad = ctl({u"pipeline"_s, u"run"_s, u"data_pipeline"_s, u"--set"_s, u"x"_s});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(bad.err.contains(u"name=value"_s));
+}
+
+void tst_OrreryctlOnline::nodeDrainUnknown()
+{
+    const Outcome o = ctl({u"node"_s, u"drain"_s, u"no-such-node"_s});
+    QCOMPARE(o.exitCode, 1);
+    QVERIFY2(o.err.contains(u"no-such-node"_s), qPrintable(o.err));
 }
 
 void tst_OrreryctlOnline::enrolToken()
