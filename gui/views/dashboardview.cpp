@@ -37,6 +37,9 @@ public:
         m_rate->setName(DashboardView::tr("Success rate (%)"));
         m_duration = new QLineSeries(m_trend);
         m_duration->setName(DashboardView::tr("Mean duration (s)"));
+        // Points too: an hour with runs between empty hours is a single point.
+        m_rate->setPointsVisible(true);
+        m_duration->setPointsVisible(true);
         m_trend->addSeries(m_rate);
         m_trend->addSeries(m_duration);
         m_trendX = new QBarCategoryAxis(m_trend);
@@ -85,7 +88,7 @@ public:
         layout->addWidget(volumeView, 1);
     }
 
-    void show(const QJsonArray &buckets, bool byDay)
+    void setBuckets(const QJsonArray &buckets, bool byDay)
     {
         m_volume->setTitle(byDay ? DashboardView::tr("Runs per day")
                                  : DashboardView::tr("Runs per hour"));
@@ -99,7 +102,8 @@ public:
         for (qsizetype i = 0; i < buckets.size(); ++i) {
             const QJsonObject b = buckets.at(i).toObject();
             const QDateTime start = instantValue(b.value(u"start"_s)).toLocalTime();
-            categories.append(start.toString(byDay ? u"MM-dd"_s : u"HH:00"_s));
+            // "14" for the hour 14:00-15:00: 24 labels of "14:00" do not fit.
+            categories.append(start.toString(byDay ? u"MM-dd"_s : u"HH"_s));
             if (b.value(u"success_rate"_s).isDouble())
                 rate.append(QPointF(double(i), b.value(u"success_rate"_s).toDouble() * 100.0));
             if (b.value(u"mean_duration_ms"_s).isDouble()) {
@@ -249,7 +253,7 @@ void DashboardView::refresh()
                 self->m_inFlight = false;
                 if (reply.ok()) {
                     self->m_message->hide();
-                    self->show(reply.object());
+                    self->showStats(reply.object());
                 } else {
                     self->m_message->setText(
                             tr("Could not read the statistics: %1").arg(replyErrorText(reply)));
@@ -262,7 +266,7 @@ void DashboardView::refresh()
             query);
 }
 
-void DashboardView::show(const QJsonObject &stats)
+void DashboardView::showStats(const QJsonObject &stats)
 {
     m_stats = stats;
     const auto number = [&stats](const QString &key) { return stats.value(key); };
@@ -278,7 +282,7 @@ void DashboardView::show(const QJsonObject &stats)
     const qint64 abnormal = number(u"abnormal_runs"_s).toInteger();
     m_tiles[int(Tile::AbnormalRuns)]->setText(QString::number(abnormal));
     m_tiles[int(Tile::AbnormalRuns)]->setStyleSheet(abnormal > 0 ? u"color: #c62828"_s : QString());
-    m_charts->show(stats.value(u"buckets"_s).toArray(), stats.value(u"range"_s) == u"7d"_s);
+    m_charts->setBuckets(stats.value(u"buckets"_s).toArray(), stats.value(u"range"_s) == u"7d"_s);
 }
 
 }  // namespace Orrery::Gui

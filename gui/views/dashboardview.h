@@ -52,7 +52,7 @@ signals:
 
 private:
     void scheduleRefresh();
-    void show(const QJsonObject &stats);
+    void showStats(const QJsonObject &stats);
 
     QPointer<Client::MasterConnection> m_connection;
     LiveFeed *m_feed = nullptr;

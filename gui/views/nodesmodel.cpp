@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -196,19 +197,25 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     const QList<double> values = index.data(JsonRowModel::HistoryRole).value<QList<double>>();
     if (values.size() < 2)
         return;
+    // A fixed scale (CPU: 0-100 %), or the range of the values shown, so that the changes
+    // of free memory or load are visible; a flat line in the middle when nothing changed.
+    double bottom = 0;
     double top = m_maximum;
     if (top <= 0) {
-        top = 0;
-        for (double v : values)
-            top = qMax(top, v);
-        if (top <= 0)
-            top = 1;
+        bottom = *std::min_element(values.cbegin(), values.cend());
+        top = *std::max_element(values.cbegin(), values.cend());
+        if (top - bottom < 1e-9) {
+            bottom -= 1;
+            top += 1;
+        }
     }
     const QRectF area = QRectF(option.rect).adjusted(2, 3, -2, -3);
     QPainterPath path;
     for (qsizetype i = 0; i < values.size(); ++i) {
         const double x = area.left() + area.width() * double(i) / double(values.size() - 1);
-        const double y = area.bottom() - area.height() * qBound(0.0, values.at(i) / top, 1.0);
+        const double y
+                = area.bottom()
+                  - area.height() * qBound(0.0, (values.at(i) - bottom) / (top - bottom), 1.0);
         if (i == 0)
             path.moveTo(x, y);
         else

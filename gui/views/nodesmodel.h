@@ -66,7 +66,7 @@ class SparklineDelegate final : public QStyledItemDelegate
     Q_DISABLE_COPY_MOVE(SparklineDelegate)
 
 public:
-    // maximum <= 0: scale to the largest value shown.
+    // maximum <= 0: scale to the range of the values shown.
     explicit SparklineDelegate(double maximum, QObject *parent = nullptr);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
