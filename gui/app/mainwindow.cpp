@@ -196,6 +196,24 @@ void MainWindow::createDocks()
 
     tabifyDockWidget(inspectorDock, yamlDock);
     inspectorDock->raise();
+
+    // The editor's panels belong to the editor page: the other pages get the whole width, and
+    // coming back shows the panels that were open.
+    m_editorDocks = {inspectorDock, yamlDock, undoDock, miniDock};
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        const bool editor = index == int(Page::Editor);
+        if (editor == m_editorPanelsShown)
+            return;
+        m_editorPanelsShown = editor;
+        for (QDockWidget *dock : std::as_const(m_editorDocks)) {
+            if (!editor) {
+                dock->setProperty("shownOnEditor", dock->toggleViewAction()->isChecked());
+                dock->hide();
+            } else if (dock->property("shownOnEditor").toBool()) {
+                dock->show();
+            }
+        }
+    });
 }
 
 void MainWindow::createActions()
@@ -649,6 +667,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    showPage(Page::Editor);  // the panels' state is the editor's
     m_settings->setValue(u"window/geometry"_s, saveGeometry());
     m_settings->setValue(u"window/state"_s, saveState());
     event->accept();

@@ -140,6 +140,8 @@ private:
     DashboardView *m_dashboardView = nullptr;
     RunLogView *m_runLog = nullptr;
     QDockWidget *m_runLogDock = nullptr;
+    QList<QDockWidget *> m_editorDocks;  // hidden while another page is shown
+    bool m_editorPanelsShown = true;
     QAction *m_disconnectAction = nullptr;
     QList<QAction *> m_onlineActions;
     bool m_interactive = true;

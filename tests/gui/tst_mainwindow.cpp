@@ -7,6 +7,7 @@
 #include <mainwindow.h>
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -105,6 +106,18 @@ void tst_MainWindow::directionAndWindowStateAreRemembered()
         QVERIFY(topDown);
         topDown->trigger();
         QCOMPARE(window.scene()->direction(), LayoutDirection::TopToBottom);
+        // The editor's panels make room for the other pages and come back with the editor.
+        auto *inspector = window.findChild<QDockWidget *>(u"inspectorDock"_s);
+        auto *undo = window.findChild<QDockWidget *>(u"undoDock"_s);
+        QVERIFY(inspector && undo);
+        undo->hide();
+        window.showPage(Gui::MainWindow::Page::Runs);
+        QVERIFY(!inspector->isVisible());
+        window.showPage(Gui::MainWindow::Page::Editor);
+        QVERIFY(inspector->isVisible());
+        QVERIFY(!undo->isVisible());
+        undo->show();
+        window.showPage(Gui::MainWindow::Page::Dashboard);  // closed on another page
         window.close();
     }
     QCOMPARE(m_settings->value(u"editor/direction"_s).toString(), u"tb"_s);
