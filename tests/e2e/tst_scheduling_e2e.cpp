@@ -63,6 +63,19 @@ QList<Interval> readStamps(const QString &file)
     return out;
 }
 
+// "task@node state (waiting reason)" for each run of a pipeline run, for failure messages.
+QByteArray summary(const QJsonObject &pipelineRun)
+{
+    QStringList out{pipelineRun.value(u"state"_s).toString()};
+    for (const auto &v : pipelineRun.value(u"runs"_s).toArray()) {
+        const QJsonObject r = v.toObject();
+        out << u"%1@%2 %3 (%4)"_s.arg(r.value(u"task"_s).toString(), r.value(u"node"_s).toString(),
+                                      r.value(u"state"_s).toString(),
+                                      r.value(u"waiting_reason"_s).toString());
+    }
+    return out.join(u"; "_s).toUtf8();
+}
+
 QDateTime instant(const QJsonValue &v)
 {
     return QDateTime::fromString(v.toString(), Qt::ISODate);
@@ -94,6 +107,7 @@ private slots:
     void seedPipelineWaitsForTheLockASecondPipelineHolds();
     void p0PreemptsAP3();
     void conditionSkipPropagates();
+    void broadcastRunsOnEveryNode();
     void retryAfterAgentKilledRunsOnAnotherNode();
     void capacityOneLockHoldersNeverOverlap();
     void resourceAwareDispatchSkipsTheBusyNode();
@@ -182,7 +196,7 @@ void TestSchedulingEndToEnd::seedPipelineWaitsForTheLockASecondPipelineHolds()
                   "pipeline:\n"
                   "  - name: db_vacuum\n"
                   "    command: '"
-                          + stamped(stamps, u"db_vacuum"_s, u"sleep 2"_s).toUtf8()
+                          + stamped(stamps, u"db_vacuum"_s, u"sleep 3"_s).toUtf8()
                           + "'\n"
                             "    resources:\n"
                             "      - database_lock: primary_db\n"));
@@ -219,6 +233,8 @@ void TestSchedulingEndToEnd::seedPipelineWaitsForTheLockASecondPipelineHolds()
     QCOMPARE(at.size(), 4);
     QVERIFY(at[u"data_transform"_s].start >= at[u"data_extract"_s].end);
     QVERIFY(at[u"data_load"_s].start >= at[u"data_transform"_s].end);
+    // data_load was ready while db_vacuum still held the lock, and started only after it.
+    QVERIFY(at[u"data_transform"_s].end < at[u"db_vacuum"_s].end);
     QVERIFY2(at[u"data_load"_s].start >= at[u"db_vacuum"_s].end,
              qPrintable(u"data_load started %1 ms before db_vacuum ended"_s.arg(
                      (at[u"db_vacuum"_s].end - at[u"data_load"_s].start) / 1000000)));
@@ -228,13 +244,16 @@ void TestSchedulingEndToEnd::seedPipelineWaitsForTheLockASecondPipelineHolds()
 // and the P3 starts again as a new attempt.
 void TestSchedulingEndToEnd::p0PreemptsAP3()
 {
-    QVERIFY(apply(u"priorities.yaml"_s,
+    // Two files: running a root job runs every root job of its pipeline.
+    QVERIFY(apply(u"low_report.yaml"_s,
                   "pipeline:\n"
                   "  - name: low_report\n"
                   "    command: sleep 30\n"
                   "    priority: P3\n"
                   "    strategy: round_robin\n"
-                  "    labels: {role: db}\n"
+                  "    labels: {role: db}\n"));
+    QVERIFY(apply(u"urgent_fix.yaml"_s,
+                  "pipeline:\n"
                   "  - name: urgent_fix\n"
                   "    command: echo fixed\n"
                   "    priority: P0\n"
@@ -315,6 +334,64 @@ void TestSchedulingEndToEnd::conditionSkipPropagates()
     QCOMPARE(f.readAll(), QByteArray("alert\n"));
 }
 
+// A broadcast job runs once on each of the three nodes (a3's 95 % CPU does not matter to a
+// broadcast); the job after it starts once all three have succeeded.
+void TestSchedulingEndToEnd::broadcastRunsOnEveryNode()
+{
+    const QString stamps = m_cluster.dir() + u"/broadcast-stamps"_s;
+    QVERIFY(apply(u"everywhere.yaml"_s,
+                  "name: everywhere\n"
+                  "pipeline:\n"
+                  "  - name: clean_logs\n"
+                  "    strategy: broadcast\n"
+                  "    command: '"
+                          + stamped(stamps, u"$ORRERY_RUN_ID"_s, u"sleep 0.3"_s).toUtf8()
+                          + "'\n"
+                            "  - name: report_cleaned\n"
+                            "    dependencies: [clean_logs]\n"
+                            "    command: '"
+                          + stamped(stamps, u"report"_s, u":"_s).toUtf8() + "'\n"));
+    const HttpReply started = m_cluster.post(u"/api/v1/pipelines/everywhere/run"_s, {});
+    QVERIFY2(started.status == 201, started.body.constData());
+    const QString id = started.json.value(u"id"_s).toString();
+    QJsonObject p;
+    QVERIFY2(Cluster::waitUntil(
+                     [&] {
+                         p = m_cluster.get(u"/api/v1/pipeline-runs/"_s + id).json;
+                         return p.value(u"state"_s).toString() != u"running"_s;
+                     },
+                     30000),
+             summary(p).constData());
+    QCOMPARE(p.value(u"state"_s).toString(), u"success"_s);
+
+    QStringList cleanNodes;
+    QStringList cleanRuns;
+    QJsonObject report;
+    for (const auto &v : p.value(u"runs"_s).toArray()) {
+        const QJsonObject r = v.toObject();
+        QCOMPARE(r.value(u"state"_s).toString(), u"success"_s);
+        if (r.value(u"task"_s).toString() == u"clean_logs"_s) {
+            cleanNodes << r.value(u"node"_s).toString();
+            cleanRuns << r.value(u"id"_s).toString();
+        } else {
+            report = r;
+        }
+    }
+    cleanNodes.sort();
+    QCOMPARE(cleanNodes, QStringList({u"a1"_s, u"a2"_s, u"a3"_s}));
+    QCOMPARE(report.value(u"task"_s).toString(), u"report_cleaned"_s);
+
+    // By the jobs' own clocks: report_cleaned started after every clean_logs run ended.
+    QHash<QString, Interval> at;
+    for (const Interval &i : readStamps(stamps))
+        at.insert(i.label, i);
+    QCOMPARE(at.size(), 4);
+    for (const QString &run : std::as_const(cleanRuns)) {
+        QVERIFY2(at.contains(run), qPrintable(run));
+        QVERIFY(at[u"report"_s].start >= at[run].end);
+    }
+}
+
 // The retry of a run whose agent died (`lost`) goes to another node, even when the node that
 // lost it is back by the time the retry is placed.
 void TestSchedulingEndToEnd::retryAfterAgentKilledRunsOnAnotherNode()
@@ -379,8 +456,8 @@ void TestSchedulingEndToEnd::capacityOneLockHoldersNeverOverlap()
                              p = m_cluster.get(u"/api/v1/pipeline-runs/"_s + id).json;
                              return p.value(u"state"_s).toString() != u"running"_s;
                          },
-                         60000),
-                 QJsonDocument(p).toJson().constData());
+                         120000),
+                 summary(p).constData());
         QCOMPARE(p.value(u"state"_s).toString(), u"success"_s);
         for (const auto &r : p.value(u"runs"_s).toArray())
             runs << r.toObject();
@@ -415,12 +492,14 @@ void TestSchedulingEndToEnd::capacityOneLockHoldersNeverOverlap()
 // waits with a reason.
 void TestSchedulingEndToEnd::resourceAwareDispatchSkipsTheBusyNode()
 {
-    QVERIFY(apply(u"resource_aware.yaml"_s,
+    QVERIFY(apply(u"aware_any.yaml"_s,
                   "pipeline:\n"
                   "  - name: aware_any\n"
                   "    command: sleep 0.5\n"
                   "    concurrency: allow\n"
-                  "    strategy: resource_aware\n"
+                  "    strategy: resource_aware\n"));
+    QVERIFY(apply(u"aware_db_only.yaml"_s,
+                  "pipeline:\n"
                   "  - name: aware_db_only\n"
                   "    command: echo never\n"
                   "    strategy: resource_aware\n"
