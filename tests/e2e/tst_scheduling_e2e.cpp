@@ -27,12 +27,13 @@ using Orrery::Testing::HttpReply;
 
 namespace {
 
-// A shell command that appends "<label> s <ns>" before `body` and "<label> e <ns>" after it to
-// `file`: start and end as the job itself saw them, with nanoseconds.
+// A command that appends "<label> s <us>" before `body` and "<label> e <us>" after it to
+// `file`: start and end as the job itself saw them, in microseconds (bash's EPOCHREALTIME, one
+// process per run instead of a `date` before and after).
 QString stamped(const QString &file, const QString &label, const QString &body)
 {
-    return u"echo \"%2 s $(date +%s%N)\" >> %1; %3; echo \"%2 e $(date +%s%N)\" >> %1"_s.arg(
-            file, label, body);
+    return u"exec bash -c \"echo %2 s \\${EPOCHREALTIME/./} >> %1; %3; echo %2 e \\${EPOCHREALTIME/./} >> %1\""_s
+            .arg(file, label, body);
 }
 
 struct Interval
@@ -237,7 +238,7 @@ void TestSchedulingEndToEnd::seedPipelineWaitsForTheLockASecondPipelineHolds()
     QVERIFY(at[u"data_transform"_s].end < at[u"db_vacuum"_s].end);
     QVERIFY2(at[u"data_load"_s].start >= at[u"db_vacuum"_s].end,
              qPrintable(u"data_load started %1 ms before db_vacuum ended"_s.arg(
-                     (at[u"db_vacuum"_s].end - at[u"data_load"_s].start) / 1000000)));
+                     (at[u"db_vacuum"_s].end - at[u"data_load"_s].start) / 1000)));
 }
 
 // a3 (role=db) takes one run at a time. A P3 runs there; a P0 for the same node stops it, runs,
@@ -464,13 +465,13 @@ void TestSchedulingEndToEnd::capacityOneLockHoldersNeverOverlap()
     }
     QCOMPARE(runs.size(), 200);
 
-    // The jobs' own clock (ns): strictly one after the other.
+    // The jobs' own clock (us): strictly one after the other.
     const QList<Interval> seen = readStamps(stamps);
     QCOMPARE(seen.size(), 200);
     for (qsizetype i = 1; i < seen.size(); ++i) {
         QVERIFY2(seen[i].start >= seen[i - 1].end,
                  qPrintable(u"run %1 started %2 us before run %3 ended"_s.arg(
-                         seen[i].label, QString::number((seen[i - 1].end - seen[i].start) / 1000),
+                         seen[i].label, QString::number(seen[i - 1].end - seen[i].start),
                          seen[i - 1].label)));
     }
     // The master's records are in whole seconds: two runs overlapped for sure when each
