@@ -312,6 +312,8 @@ struct Store::Private
                           qint64 atMs, const QString &reason);
     Result<QList<NodeRecord>> loadNodes(const QString &where, const QVariantList &binds);
     Result<StoredAttempt> readAttempt(RunId run, int attempt);
+    Result<RunRecord> newAttempt(RunId run, const QDateTime &at, const QString &reason,
+                                 bool anyFinal);
     Result<void> writeTransition(RunId run, int attempt, RunState from, RunState to, qint64 atMs,
                                  const QString &reason, NodeId node, std::optional<int> exitCode,
                                  bool latest);
@@ -609,6 +611,64 @@ Result<QList<JobRecord>> Store::listJobs()
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pipelines
+
+Result<void> Store::putPipeline(const Pipeline &pipeline)
+{
+    if (pipeline.name.isEmpty())
+        return makeError(ErrorCode::MissingField, u"a pipeline needs a name"_s);
+    ORRERY_QUERY(q, u"storing pipeline '%1'"_s.arg(pipeline.name),
+                 u"INSERT INTO pipelines (name, definition, updated_ms) VALUES (?, ?, ?)"
+                 " ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,"
+                 " updated_ms = excluded.updated_ms"_s,
+                 {pipeline.name, QString::fromUtf8(pipelineToJson(pipeline)), d->nowMs()});
+    return {};
+}
+
+Result<void> Store::deletePipeline(const QString &name)
+{
+    ORRERY_QUERY(q, u"deleting pipeline '%1'"_s.arg(name),
+                 u"DELETE FROM pipelines WHERE name = ?"_s, {name});
+    return {};
+}
+
+Result<QList<Pipeline>> Store::listPipelines()
+{
+    ORRERY_QUERY(q, u"reading pipelines"_s,
+                 u"SELECT name, definition FROM pipelines ORDER BY name"_s);
+    QList<Pipeline> out;
+    while (q.next()) {
+        auto p = pipelineFromJson(q.value(1).toString().toUtf8());
+        if (!p)
+            return p.error();
+        p->name = q.value(0).toString();
+        out.append(*p);
+    }
+    return out;
+}
+
+Result<void> Store::setPipelineRunParameters(qint64 pipelineRunId, const QString &pipeline,
+                                             const QMap<QString, QString> &parameters)
+{
+    ORRERY_QUERY(
+            q, u"storing the parameters of pipeline run %1"_s.arg(pipelineRunId),
+            u"INSERT INTO pipeline_runs (id, pipeline, parameters, created_ms)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " parameters = excluded.parameters"_s,
+            {pipelineRunId, pipeline, QString::fromUtf8(labelsToJson(parameters)), d->nowMs()});
+    return {};
+}
+
+Result<QMap<QString, QString>> Store::pipelineRunParameters(qint64 pipelineRunId)
+{
+    ORRERY_QUERY(q, u"reading the parameters of pipeline run %1"_s.arg(pipelineRunId),
+                 u"SELECT parameters FROM pipeline_runs WHERE id = ?"_s, {pipelineRunId});
+    if (!q.next())
+        return QMap<QString, QString>();
+    return labelsFromJson(q.value(0).toString().toUtf8());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Runs
 
 Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVariantList &binds)
@@ -838,7 +898,19 @@ Result<ResultOutcome> Store::recordResult(RunId run, int attempt, RunState final
 
 Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &reason)
 {
-    Private::Transaction t(d.get());
+    return d->newAttempt(run, at, reason.isEmpty() ? u"retry"_s : reason, false);
+}
+
+Result<RunRecord> Store::requeue(RunId run, const QDateTime &at, const QString &reason)
+{
+    return d->newAttempt(run, at, reason.isEmpty() ? u"requeued"_s : reason, true);
+}
+
+Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, const QString &reason,
+                                             bool anyFinal)
+{
+    Private *const d = this;
+    Transaction t(this);
     ORRERY_TRY(t.begin());
     ORRERY_QUERY(cur, u"reading run %1"_s.arg(run.value()),
                  u"SELECT number, state FROM attempts WHERE run_id = ? ORDER BY number DESC"_s,
@@ -848,9 +920,10 @@ Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &re
     const int number = cur.value(0).toInt();
     const RunState state = runStateFromName(cur.value(1).toString()).value_or(RunState::Lost);
     cur.finish();
-    if (!isRetryable(state))
+    if (anyFinal ? !isFinal(state) : !isRetryable(state))
         return makeError(ErrorCode::IllegalTransition,
-                         u"a run in state '%1' cannot be retried"_s.arg(runStateName(state)));
+                         u"a run in state '%1' cannot be %2"_s.arg(
+                                 runStateName(state), anyFinal ? u"requeued"_s : u"retried"_s));
     const qint64 atMs = at.isValid() ? at.toMSecsSinceEpoch() : d->nowMs();
     ORRERY_QUERY(ins, u"creating attempt %1 of run %2"_s.arg(number + 1).arg(run.value()),
                  u"INSERT INTO attempts (run_id, number, state, node_id, queued_ms, started_ms,"
@@ -860,8 +933,7 @@ Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &re
     ORRERY_QUERY(upd, u"updating run %1"_s.arg(run.value()),
                  u"UPDATE runs SET state = ? WHERE id = ?"_s,
                  {runStateName(RunState::Waiting), run.value()});
-    ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs,
-                           reason.isEmpty() ? u"retry"_s : reason));
+    ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs, reason));
     ORRERY_TRY(t.commit());
     return d->loadRun(run);
 }
@@ -913,6 +985,14 @@ Result<QList<RunRecord>> Store::unfinishedRuns()
 Result<QList<RunRecord>> Store::runsOfPipelineRun(qint64 pipelineRunId)
 {
     return d->loadRuns(u"WHERE pipeline_run_id = ? ORDER BY id"_s, {pipelineRunId});
+}
+
+Result<QList<RunRecord>> Store::listPipelineRuns(const QString &pipeline, int limit)
+{
+    return d->loadRuns(
+            u"WHERE pipeline_run_id = id AND job_id IN (SELECT id FROM jobs WHERE"
+            " pipeline = ?) ORDER BY id DESC LIMIT ?"_s,
+            {pipeline, qMax(0, limit)});
 }
 
 RunId Store::newRunId()

@@ -6,6 +6,7 @@
 #include <model/clock.h>
 #include <model/id.h>
 #include <model/job.h>
+#include <model/pipeline.h>
 #include <model/result.h>
 #include <model/run.h>
 
@@ -67,6 +68,20 @@ public:
     Result<JobRecord> jobByName(const QString &name);
     Result<QList<JobRecord>> listJobs();
 
+    // A pipeline's own fields (description, schedule, time_zone, parameters, lock
+    // capacities; not its jobs, which are stored as jobs with the pipeline's name), by name.
+    // putPipeline replaces what was stored under that name.
+    Result<void> putPipeline(const Pipeline &pipeline);
+    Result<void> deletePipeline(const QString &name);
+    // Every stored pipeline without jobs, by name.
+    Result<QList<Pipeline>> listPipelines();
+
+    // The parameter values a pipeline run was started with (manual values over the
+    // pipeline's defaults, backfill dates). pipelineRunParameters of an unknown id is empty.
+    Result<void> setPipelineRunParameters(qint64 pipelineRunId, const QString &pipeline,
+                                          const QMap<QString, QString> &parameters);
+    Result<QMap<QString, QString>> pipelineRunParameters(qint64 pipelineRunId);
+
     // Runs. createRun stores a run in `waiting` with attempt 1 and its creation event.
     Result<RunRecord> createRun(const NewRun &run);
     // Moves `attempt` (which must be the run's current one) to `to`, checked against the state
@@ -81,6 +96,10 @@ public:
                                        const QDateTime &started, const QDateTime &finished);
     // Starts attempt n+1 in `waiting` when the current attempt ended in a retryable state.
     Result<RunRecord> retry(RunId run, const QDateTime &at, const QString &reason = QString());
+    // Starts attempt n+1 in `waiting` after the current attempt ended in any final state, for
+    // a run that goes back to the queue whatever its retry policy (preempted by a P0: its
+    // attempt was stopped). `reason` is the new attempt's creation event.
+    Result<RunRecord> requeue(RunId run, const QDateTime &at, const QString &reason);
     Result<RunRecord> run(RunId id);
     Result<QList<RunEvent>> runEvents(RunId run);
     // Newest first, at most `limit`.
@@ -90,6 +109,9 @@ public:
     Result<QList<RunRecord>> unfinishedRuns();
     // Every run of one pipeline run (NewRun::pipelineRunId), oldest first.
     Result<QList<RunRecord>> runsOfPipelineRun(qint64 pipelineRunId);
+    // The first runs of the pipeline runs of `pipeline` (the run a pipeline run is named
+    // after: id == pipelineRunId) whose job still belongs to it, newest first, at most `limit`.
+    Result<QList<RunRecord>> listPipelineRuns(const QString &pipeline, int limit);
     // A fresh run id from the store's IdGenerator, for a run whose id must be known before
     // it is created (a pipeline run is named after its first run).
     RunId newRunId();
