@@ -109,7 +109,20 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The children go after this body; what they send while dying (a dirty undo stack's
+    // cleanChanged, the connection's last state change) must not reach the half-destroyed
+    // window.
+    const QList<QObject *> senders{m_document->undoStack(),
+                                   m_document,
+                                   m_masterPipelines,
+                                   m_manager,
+                                   m_overlay,
+                                   m_connection};
+    for (QObject *sender : senders)
+        sender->disconnect(this);
+}
 
 void MainWindow::createViews()
 {
