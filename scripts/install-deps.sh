@@ -14,7 +14,7 @@ PACKAGES=(
   xvfb xauth x11-apps imagemagick
   dbus dbus-daemon gnome-keyring libsecret-tools
   postgresql fonts-dejavu-core fonts-wqy-microhei
-  python3 python3-requests
+  python3 python3-requests curl
 )
 
 missing=()
