@@ -564,7 +564,7 @@ Result<ResponseBody> ResponseBody::fromJson(const QJsonObject &body)
     JsonReader r(body, kBody);
     ResponseBody b;
     b.status = int(r.integer(u"status"_s, 100, 599));
-    b.body = readAnyValue(r, body, u"body"_s, false);
+    b.body = readAnyValue(r, body, u"body"_s, true);
     return finish(r, b);
 }
 

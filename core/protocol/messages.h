@@ -265,7 +265,8 @@ struct AuthenticatedBody
     friend bool operator==(const AuthenticatedBody &, const AuthenticatedBody &) = default;
 };
 
-// The REST API's answer to a `request`: its HTTP status and JSON body (null for 204).
+// The REST API's answer to a `request`: its HTTP status and JSON body (null for 204), or a
+// string for a text answer (a pipeline's YAML).
 struct ResponseBody
 {
     static QString type();

@@ -243,6 +243,8 @@ void ClientServer::Private::onRequest(Session &session, const Protocol::Envelope
             answer.body = doc.object();
         else if (doc.isArray())
             answer.body = doc.array();
+        else  // not JSON: a text answer such as a pipeline's YAML (?format=yaml)
+            answer.body = QString::fromUtf8(response.body);
     }
     Net::Channel *channel = session.channel;
     const Protocol::Envelope envelope

@@ -266,6 +266,15 @@ void tst_MasterConnection::answersLikeRest()
                                   u"file=wss_etl.yaml"_s);
     QCOMPARE(applied.status, 200);
     QCOMPARE(applied.object().value(u"name"_s).toString(), u"wss_etl"_s);
+    // A text answer (the pipeline as YAML) comes back as a string, the same as over HTTPS.
+    const ApiReply yaml = call(connection, u"GET"_s, u"/api/v1/pipelines/wss_etl"_s,
+                               QJsonValue(), u"format=yaml"_s);
+    QCOMPARE(yaml.status, 200);
+    QVERIFY2(yaml.body.isString(), "the YAML answer was dropped");
+    const HttpReply restYaml = m_cluster.get(u"/api/v1/pipelines/wss_etl?format=yaml"_s);
+    QCOMPARE(restYaml.status, 200);
+    QCOMPARE(yaml.body.toString(), QString::fromUtf8(restYaml.body));
+    QVERIFY(yaml.body.toString().contains(u"wss_extract"_s));
     const ApiReply deleted = call(connection, u"DELETE"_s, u"/api/v1/tasks/made_over_wss"_s);
     QCOMPARE(deleted.status, 204);
     QVERIFY(deleted.body.isNull());

@@ -107,6 +107,8 @@ QList<Sample> samples()
                                                                   {u"state"_s, u"waiting"_s}}}}}},
             {"response-no-content", "response-no-content.json", u"m3"_s, u"c5"_s,
              ResponseBody{204, QJsonValue()}},
+            {"response-text", "response-text.json", u"m4"_s, u"c7"_s,
+             ResponseBody{200, QJsonValue(u"pipeline: etl\njobs: []\n"_s)}},
             {"subscribe",
              "subscribe.json",
              u"c6"_s,
