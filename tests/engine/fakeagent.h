@@ -5,6 +5,8 @@
 
 #include <model/runstate.h>
 #include <net/channel.h>
+#include <net/pki.h>
+#include <net/tls.h>
 #include <net/wssclient.h>
 #include <protocol/messages.h>
 
@@ -23,6 +25,32 @@ using namespace Orrery;
 using namespace Orrery::Net;
 
 constexpr int kAgentTimeout = 20000;
+
+// The TLS of a master on loopback and of the agents that trust it: a CA and a master
+// certificate for localhost / 127.0.0.1 created under `pkiDir`.
+struct LoopbackTls
+{
+    QSslConfiguration server;
+    QSslConfiguration client;
+};
+
+inline Result<LoopbackTls> loopbackTls(const QString &pkiDir)
+{
+    PkiOptions options;
+    options.dir = pkiDir;
+    options.names = {QStringLiteral("localhost")};
+    options.addresses = {QStringLiteral("127.0.0.1")};
+    const Result<PkiFiles> pki = initPki(options);
+    if (!pki)
+        return pki.error();
+    const auto server = serverTlsConfiguration({pki->masterCert, pki->masterKey, {}, false});
+    if (!server)
+        return server.error();
+    const auto client = clientTlsConfiguration({pki->caCert, {}, {}});
+    if (!client)
+        return client.error();
+    return LoopbackTls{*server, *client};
+}
 
 // One agent connection, driven by the test.
 class FakeAgent final

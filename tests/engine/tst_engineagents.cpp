@@ -75,17 +75,10 @@ private:
 void tst_EngineAgents::initTestCase()
 {
     QVERIFY(m_tmp.isValid());
-    PkiOptions options;
-    options.dir = m_tmp.filePath(u"pki"_s);
-    options.names = {u"localhost"_s};
-    options.addresses = {u"127.0.0.1"_s};
-    auto pki = initPki(options);
-    QVERIFY2(pki, qPrintable(errorText(pki)));
-    auto server = serverTlsConfiguration({pki->masterCert, pki->masterKey, {}, false});
-    auto client = clientTlsConfiguration({pki->caCert, {}, {}});
-    QVERIFY(server && client);
-    m_serverTls = *server;
-    m_clientTls = *client;
+    const Result<LoopbackTls> tls = loopbackTls(m_tmp.filePath(u"pki"_s));
+    QVERIFY2(tls, qPrintable(errorText(tls)));
+    m_serverTls = tls->server;
+    m_clientTls = tls->client;
 }
 
 void tst_EngineAgents::init()
