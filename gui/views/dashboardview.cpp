@@ -242,15 +242,23 @@ void DashboardView::refresh()
     m_sinceRefresh.start();
     ++m_refreshCount;
     const QPointer<DashboardView> self(this);
+    const QString requestedRange = range();
     const QString query = u"range=%1&tz=%2"_s.arg(
-            range(), QString::fromLatin1(QUrl::toPercentEncoding(
-                             QString::fromUtf8(QTimeZone::systemTimeZoneId()))));
+            requestedRange, QString::fromLatin1(QUrl::toPercentEncoding(
+                                    QString::fromUtf8(QTimeZone::systemTimeZoneId()))));
     m_connection->request(
             u"GET"_s, u"/api/v1/stats"_s, QJsonValue(),
-            [self](const Client::ApiReply &reply) {
+            [self, requestedRange](const Client::ApiReply &reply) {
                 if (!self)
                     return;
                 self->m_inFlight = false;
+                if (requestedRange != self->range()) {
+                    // The range changed while this answer was on its way: it
+                    // would show the old range for a moment, so ask again.
+                    self->m_again = false;
+                    self->refresh();
+                    return;
+                }
                 if (reply.ok()) {
                     self->m_message->hide();
                     self->showStats(reply.object());
