@@ -310,15 +310,18 @@ QString RunDispatchBody::type()
 
 QJsonObject RunDispatchBody::toJson() const
 {
-    return {{u"run_id"_s, idJson(runId.value())},
-            {u"attempt"_s, attempt},
-            {u"job"_s, job},
-            {u"command"_s, command},
-            {u"env"_s, stringMapJson(env)},
-            {u"working_directory"_s, workingDirectory},
-            {u"timeout_ms"_s, timeoutMs},
-            {u"kill_grace_ms"_s, killGraceMs},
-            {u"output_limit_bytes"_s, outputLimitBytes}};
+    QJsonObject o{{u"run_id"_s, idJson(runId.value())},
+                  {u"attempt"_s, attempt},
+                  {u"job"_s, job},
+                  {u"command"_s, command},
+                  {u"env"_s, stringMapJson(env)},
+                  {u"working_directory"_s, workingDirectory},
+                  {u"timeout_ms"_s, timeoutMs},
+                  {u"kill_grace_ms"_s, killGraceMs},
+                  {u"output_limit_bytes"_s, outputLimitBytes}};
+    if (startAtMs > 0)
+        o.insert(u"start_at_ms"_s, startAtMs);
+    return o;
 }
 
 Result<RunDispatchBody> RunDispatchBody::fromJson(const QJsonObject &body)
@@ -334,6 +337,7 @@ Result<RunDispatchBody> RunDispatchBody::fromJson(const QJsonObject &body)
     b.timeoutMs = r.integer(u"timeout_ms"_s, 0, kMaxI64);
     b.killGraceMs = r.integer(u"kill_grace_ms"_s, 0, kMaxI64);
     b.outputLimitBytes = r.integer(u"output_limit_bytes"_s, 0, kMaxI64);
+    b.startAtMs = r.optionalInteger(u"start_at_ms"_s, 0, 0, kMaxI64);
     return finish(r, b);
 }
 

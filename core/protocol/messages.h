@@ -166,6 +166,10 @@ struct RunDispatchBody
     qint64 timeoutMs = 0;         // 0: no timeout
     qint64 killGraceMs = 0;       // SIGTERM to SIGKILL
     qint64 outputLimitBytes = 0;  // 0: no limit
+    // Pre-dispatch: start the child at this time of the agent's clock (ms since the epoch),
+    // holding the run (and its slot) until then; 0 or a time already past: start at once.
+    // Sent only when set (start_at_ms, opt., 0).
+    qint64 startAtMs = 0;
 
     QJsonObject toJson() const;
     static Result<RunDispatchBody> fromJson(const QJsonObject &body);

@@ -78,6 +78,14 @@ QList<Sample> samples()
     dispatch.killGraceMs = 10000;
     dispatch.outputLimitBytes = 10485760;
 
+    // Pre-dispatched: held on the agent until start_at_ms (its clock).
+    RunDispatchBody dispatchAt;
+    dispatchAt.runId = RunId(43);
+    dispatchAt.job = u"report"_s;
+    dispatchAt.command = u"true"_s;
+    dispatchAt.killGraceMs = 5000;
+    dispatchAt.startAtMs = 1764080001000;
+
     RequestBody create;
     create.method = u"POST"_s;
     create.path = u"/api/v1/tasks"_s;
@@ -152,6 +160,7 @@ QList<Sample> samples()
             {"welcome", "welcome.json", u"m2"_s, u"a2"_s,
              WelcomeBody{NodeId(123456789012345678), 10000, 1764080000100}},
             {"run.dispatch", "run.dispatch.json", u"m3"_s, {}, dispatch},
+            {"run.dispatch-start-at", "run.dispatch-start-at.json", u"m7"_s, {}, dispatchAt},
             {"run.stop",
              "run.stop.json",
              u"m4"_s,
