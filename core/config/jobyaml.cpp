@@ -24,10 +24,11 @@ const QStringList &jobKeys()
             u"retries"_s,       u"retry_times"_s,     u"retry_delay"_s,
             u"retry_backoff"_s, u"retry_max_delay"_s, u"priority"_s,
             u"dependencies"_s,  u"not_before"_s,      u"window"_s,
-            u"window_closed"_s, u"condition"_s,       u"resources"_s,
-            u"labels"_s,        u"strategy"_s,        u"resource_kind"_s,
-            u"weight"_s,        u"concurrency"_s,     u"misfire"_s,
-            u"misfire_limit"_s, u"enabled"_s,
+            u"window_closed"_s, u"condition"_s,       u"check"_s,
+            u"check_timeout"_s, u"resources"_s,       u"labels"_s,
+            u"strategy"_s,      u"resource_kind"_s,   u"weight"_s,
+            u"concurrency"_s,   u"misfire"_s,         u"misfire_limit"_s,
+            u"enabled"_s,
     };
     return keys;
 }
@@ -219,6 +220,8 @@ std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceL
     bool nameOk = true;
     const Reader::Entry *schedule = nullptr;
     const Reader::Entry *retries = nullptr;
+    const Reader::Entry *checkTimeout = nullptr;
+    bool hasCheck = false;
     bool zoneOk = true;
     for (const Reader::Entry &e : *entries) {
         const QString &k = e.key;
@@ -302,6 +305,12 @@ std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceL
                 else
                     reportInside(reader, e, c.error(), u"condition: "_s);
             }
+        } else if (k == u"check"_s) {
+            hasCheck = true;
+            job.check = reader.string(e, false).value_or(QString()).trimmed();
+        } else if (k == u"check_timeout"_s) {
+            checkTimeout = &e;
+            job.checkTimeoutSecs = reader.duration(e, false).value_or(0);
         } else if (k == u"resources"_s) {
             job.resources = readResources(reader, e);
         } else if (k == u"labels"_s) {
@@ -331,6 +340,11 @@ std::optional<Job> readJob(Reader &reader, const YAML::Node &node, const SourceL
     if (schedule && !job.schedule.isEmpty() && zoneOk && !reader.text(schedule->value).deferred)
         checkSchedule(reader, *schedule, job.schedule,
                       job.timeZone.isEmpty() ? context.inheritedTimeZone : job.timeZone);
+
+    if (checkTimeout && !hasCheck)
+        reader.report(ErrorCode::InvalidValue,
+                      Tr::tr("'check_timeout' needs a 'check' command to time"),
+                      checkTimeout->keyLocation);
 
     if (!hasName) {
         if (context.defaultName.isEmpty()) {
@@ -397,6 +411,10 @@ void writeJobFields(YamlWriter &w, const Job &job, int indent)
         w.raw(indent, u"window_closed"_s, windowClosedPolicyName(job.windowClosed));
     if (!job.condition.isEmpty())
         w.string(indent, u"condition"_s, job.condition);
+    if (!job.check.isEmpty())
+        w.string(indent, u"check"_s, job.check);
+    if (job.checkTimeoutSecs != 0)
+        w.raw(indent, u"check_timeout"_s, formatDuration(job.checkTimeoutSecs));
     if (!job.resources.isEmpty()) {
         w.open(indent, u"resources"_s);
         for (const ResourceLock &r : job.resources) {

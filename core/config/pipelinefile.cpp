@@ -192,6 +192,7 @@ QString substituteParameters(const QString &text, const QMap<QString, QString> &
 Job applyParameters(Job job, const QMap<QString, QString> &values)
 {
     job.command = substituteParameters(job.command, values);
+    job.check = substituteParameters(job.check, values);
     job.workingDirectory = substituteParameters(job.workingDirectory, values);
     for (auto it = job.environment.begin(); it != job.environment.end(); ++it)
         *it = substituteParameters(*it, values);

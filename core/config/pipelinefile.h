@@ -30,7 +30,7 @@ QByteArray writePipeline(const Pipeline &pipeline);
 // substitution of job templates. The values of a run are the pipeline's `parameters` (the
 // defaults) overridden by those given when the run is started.
 QString substituteParameters(const QString &text, const QMap<QString, QString> &values);
-// The job with substituteParameters() applied to its command, working directory and
+// The job with substituteParameters() applied to its command, check, working directory and
 // environment values. For pipelines that declare `parameters` only: elsewhere `$${` stays as
 // written.
 Job applyParameters(Job job, const QMap<QString, QString> &values);

@@ -96,7 +96,8 @@ bool operator==(const Job &a, const Job &b)
            && a.concurrency == b.concurrency && a.misfire == b.misfire
            && a.misfireLimit == b.misfireLimit && a.enabled == b.enabled
            && a.notBeforeMinute == b.notBeforeMinute && a.window == b.window
-           && a.windowClosed == b.windowClosed && a.condition == b.condition;
+           && a.windowClosed == b.windowClosed && a.condition == b.condition
+           && a.check == b.check && a.checkTimeoutSecs == b.checkTimeoutSecs;
 }
 
 } // namespace Orrery

@@ -95,6 +95,9 @@ enum class WindowClosedPolicy { Wait, Skip };
 QString windowClosedPolicyName(WindowClosedPolicy p); // "wait" | "skip"
 std::optional<WindowClosedPolicy> windowClosedPolicyFromName(const QString &name);
 
+// How long a check command may run when the job gives no check_timeout.
+inline constexpr qint64 kDefaultCheckTimeoutSecs = 60;
+
 // A job (the seed calls it a task): a command with a schedule and/or dependencies.
 struct Job
 {
@@ -123,6 +126,11 @@ struct Job
     std::optional<DailyWindow> window;   // time dependency "between HH:MM and HH:MM"
     WindowClosedPolicy windowClosed = WindowClosedPolicy::Wait;
     QString condition;           // condition dependency (Dag::Condition syntax), empty = none
+    // Condition dependency by a command: run through /bin/sh -c on the job's node just before
+    // `command`, with its environment, directory and user; exit 0 runs the command, anything
+    // else (or the timeout) ends the run `skipped`. Empty = none.
+    QString check;
+    qint64 checkTimeoutSecs = 0; // 0 = kDefaultCheckTimeoutSecs
     bool enabled = true;
     SourceLocation location;     // where `name` was defined
 

@@ -68,7 +68,8 @@ bool canTransition(RunState from, RunState to)
                || to == RunState::Lost;
     case RunState::Running:
         return to == RunState::Success || to == RunState::Failed || to == RunState::TimedOut
-               || to == RunState::Cancelled || to == RunState::Lost || to == RunState::Waiting;
+               || to == RunState::Cancelled || to == RunState::Lost || to == RunState::Waiting
+               || to == RunState::Skipped; // its check command said no (Job::check)
     default:
         return false; // final states never change; a retry is a new attempt
     }

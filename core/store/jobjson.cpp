@@ -86,6 +86,10 @@ QByteArray jobToJson(const Job &job)
         o.insert(u"window_closed"_s, windowClosedPolicyName(job.windowClosed));
     if (!job.condition.isEmpty())
         o.insert(u"condition"_s, job.condition);
+    if (!job.check.isEmpty())
+        o.insert(u"check"_s, job.check);
+    if (job.checkTimeoutSecs != 0)
+        o.insert(u"check_timeout_secs"_s, job.checkTimeoutSecs);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -154,6 +158,10 @@ Result<Job> jobFromJson(const QByteArray &json)
     if (!readEnum(o, u"window_closed"_s, windowClosedPolicyFromName, &job.windowClosed))
         return badDefinition(u"window_closed"_s);
     job.condition = o.value(u"condition"_s).toString();
+    job.check = o.value(u"check"_s).toString();
+    job.checkTimeoutSecs = o.value(u"check_timeout_secs"_s).toInteger(0);
+    if (job.checkTimeoutSecs < 0)
+        return badDefinition(u"check_timeout_secs"_s);
     return job;
 }
 

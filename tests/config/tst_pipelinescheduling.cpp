@@ -44,6 +44,10 @@ void tst_PipelineScheduling::readsEveryField()
     QCOMPARE(load.window, std::optional<DailyWindow>(DailyWindow{22 * 60, 2 * 60}));
     QCOMPARE(load.windowClosed, WindowClosedPolicy::Wait);
     QCOMPARE(load.resources.first().key(), u"database_lock:primary_db"_s);
+    QCOMPARE(load.check, u"test -f /data/ready/${day}"_s);
+    QCOMPARE(load.checkTimeoutSecs, 30);
+    QCOMPARE(transform.check, QString());
+    QCOMPARE(transform.checkTimeoutSecs, 0);
     QCOMPARE(p->jobs.at(3).strategy, DispatchStrategy::Broadcast);
 }
 
@@ -55,6 +59,7 @@ void tst_PipelineScheduling::seedStillLoads()
     QVERIFY(p->lockCapacities.isEmpty());
     for (const Job &j : p->jobs) {
         QVERIFY(j.condition.isEmpty());
+        QVERIFY(j.check.isEmpty());
         QVERIFY(!j.window);
         QVERIFY(!j.notBeforeMinute);
     }
@@ -73,6 +78,7 @@ void tst_PipelineScheduling::roundTrip()
     QCOMPARE(writePipeline(*again), written);
     QVERIFY(written.contains("window: \"22:00-02:00\""));
     QVERIFY(written.contains("locks:\n  database_lock:\n    primary_db: 2\n"));
+    QVERIFY(written.contains("    check: test -f /data/ready/${day}\n    check_timeout: 30s\n"));
 }
 
 void tst_PipelineScheduling::errors_data()
@@ -103,6 +109,18 @@ void tst_PipelineScheduling::errors_data()
                                   << ErrorCode::InvalidValue << 5 << 19;
     QTest::newRow("window-closed-word") << head + "    window_closed: later\n"
                                         << ErrorCode::InvalidValue << 5 << 20;
+    QTest::newRow("check-empty") << head + "    check: \"  \"\n"
+                                 << ErrorCode::InvalidValue << 5 << 12;
+    QTest::newRow("check-null") << head + "    check:\n" << ErrorCode::WrongType << 5 << 5;
+    QTest::newRow("check-list") << head + "    check: [test, -f, x]\n"
+                                << ErrorCode::WrongType << 5 << 12;
+    QTest::newRow("check-timeout-zero") << head + "    check: 'true'\n    check_timeout: 0\n"
+                                        << ErrorCode::InvalidValue << 6 << 20;
+    QTest::newRow("check-timeout-word") << head + "    check: 'true'\n    check_timeout: soon\n"
+                                        << ErrorCode::WrongType << 6 << 20;
+    QTest::newRow("check-timeout-alone") << head + "    check_timeout: 10s\n"
+                                         << ErrorCode::InvalidValue << 5 << 5;
+    QTest::newRow("check-typo") << head + "    chek: 'true'\n" << ErrorCode::UnknownKey << 5 << 5;
     QTest::newRow("condition-typo") << head + "    conditon: true\n"
                                     << ErrorCode::UnknownKey << 5 << 5;
     QTest::newRow("parameter-name")
@@ -146,6 +164,8 @@ void tst_PipelineScheduling::parameters()
     j = applyParameters(j, values);
     QCOMPARE(j.workingDirectory, u"/data/cn"_s);
     QCOMPARE(j.environment.value(u"REGION"_s), u"cn"_s);
+    const Job load = applyParameters(p->jobs.at(2), values);
+    QCOMPARE(load.check, u"test -f /data/ready/2026-03-10"_s);
 }
 
 QTEST_APPLESS_MAIN(tst_PipelineScheduling)

@@ -56,7 +56,8 @@ void tst_RunState::transitions_data()
     const QList<RunState> legalFromWaiting{RunState::Running, RunState::Cancelled, RunState::Skipped,
                                            RunState::Lost};
     const QList<RunState> legalFromRunning{RunState::Success,   RunState::Failed, RunState::TimedOut,
-                                           RunState::Cancelled, RunState::Lost,   RunState::Waiting};
+                                           RunState::Cancelled, RunState::Lost,   RunState::Waiting,
+                                           RunState::Skipped};
     for (RunState from : allRunStates()) {
         for (RunState to : allRunStates()) {
             bool legal = false;
