@@ -45,7 +45,7 @@ public:
     bool optionalBoolean(const QString &key, bool fallback);
     // A 64-bit id: a JSON string of decimal digits or a JSON integer; must be > 0.
     qint64 id(const QString &key);
-    // A final run state by name: success, failed, timed_out or cancelled.
+    // A final run state by name: success, failed, timed_out, cancelled or skipped.
     RunState finalState(const QString &key);
     // A JSON object of strings; keys must be non-empty. Absent means empty.
     QMap<QString, QString> optionalStringMap(const QString &key);

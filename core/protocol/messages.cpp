@@ -90,6 +90,8 @@ QJsonObject HelloBody::toJson() const
                   {u"spooled_results"_s, spooledResults}};
     if (!credential.isEmpty())
         o.insert(u"credential"_s, credential);
+    if (!capabilities.isEmpty())
+        o.insert(u"capabilities"_s, QJsonArray::fromStringList(capabilities));
     return o;
 }
 
@@ -116,6 +118,18 @@ Result<HelloBody> HelloBody::fromJson(const QJsonObject &body)
     }
     b.spooledResults = r.integer(u"spooled_results"_s, 0, kMaxI64);
     b.credential = r.optionalString(u"credential"_s, {}, 4096);
+    if (body.contains(u"capabilities"_s)) {
+        const QJsonArray caps = r.array(u"capabilities"_s);
+        for (qsizetype i = 0; i < caps.size() && !r.hasError(); ++i) {
+            if (!caps.at(i).isString() || caps.at(i).toString().isEmpty()
+                || caps.at(i).toString().size() > 64)
+                r.fail(ErrorCode::InvalidValue,
+                       r.fieldPath(u"capabilities"_s) + u'[' + QString::number(i) + u']',
+                       Tr::tr("expected a capability name"));
+            else
+                b.capabilities.append(caps.at(i).toString());
+        }
+    }
     return finish(r, b);
 }
 
@@ -226,15 +240,18 @@ QString RunResultBody::type()
 
 QJsonObject RunResultBody::toJson() const
 {
-    return {{u"run_id"_s, idJson(runId.value())},
-            {u"attempt"_s, attempt},
-            {u"state"_s, runStateName(state)},
-            {u"exit_code"_s, exitCode},
-            {u"signal"_s, signal},
-            {u"started_at_ms"_s, startedAtMs},
-            {u"finished_at_ms"_s, finishedAtMs},
-            {u"output_bytes"_s, outputBytes},
-            {u"output_truncated"_s, outputTruncated}};
+    QJsonObject o{{u"run_id"_s, idJson(runId.value())},
+                  {u"attempt"_s, attempt},
+                  {u"state"_s, runStateName(state)},
+                  {u"exit_code"_s, exitCode},
+                  {u"signal"_s, signal},
+                  {u"started_at_ms"_s, startedAtMs},
+                  {u"finished_at_ms"_s, finishedAtMs},
+                  {u"output_bytes"_s, outputBytes},
+                  {u"output_truncated"_s, outputTruncated}};
+    if (!reason.isEmpty())
+        o.insert(u"reason"_s, reason);
+    return o;
 }
 
 Result<RunResultBody> RunResultBody::fromJson(const QJsonObject &body)
@@ -253,6 +270,7 @@ Result<RunResultBody> RunResultBody::fromJson(const QJsonObject &body)
                Tr::tr("is before started_at_ms"));
     b.outputBytes = r.integer(u"output_bytes"_s, 0, kMaxI64);
     b.outputTruncated = r.optionalBoolean(u"output_truncated"_s, false);
+    b.reason = r.optionalString(u"reason"_s, {}, 4096);
     return finish(r, b);
 }
 
@@ -301,6 +319,11 @@ Result<WelcomeBody> WelcomeBody::fromJson(const QJsonObject &body)
     return finish(r, b);
 }
 
+QString checkCapability()
+{
+    return u"check"_s;
+}
+
 // ---- run.dispatch ---------------------------------------------------------------------------
 
 QString RunDispatchBody::type()
@@ -321,6 +344,10 @@ QJsonObject RunDispatchBody::toJson() const
                   {u"output_limit_bytes"_s, outputLimitBytes}};
     if (startAtMs > 0)
         o.insert(u"start_at_ms"_s, startAtMs);
+    if (!check.isEmpty()) {
+        o.insert(u"check"_s, check);
+        o.insert(u"check_timeout_ms"_s, checkTimeoutMs);
+    }
     return o;
 }
 
@@ -338,6 +365,8 @@ Result<RunDispatchBody> RunDispatchBody::fromJson(const QJsonObject &body)
     b.killGraceMs = r.integer(u"kill_grace_ms"_s, 0, kMaxI64);
     b.outputLimitBytes = r.integer(u"output_limit_bytes"_s, 0, kMaxI64);
     b.startAtMs = r.optionalInteger(u"start_at_ms"_s, 0, 0, kMaxI64);
+    b.check = r.optionalString(u"check"_s, {}, std::numeric_limits<int>::max());
+    b.checkTimeoutMs = r.optionalInteger(u"check_timeout_ms"_s, 0, 0, kMaxI64);
     return finish(r, b);
 }
 

@@ -58,6 +58,10 @@ struct HelloBody
     // The node's credential from `enrolled` (opt., ""; added within v1, older masters ignore
     // it). The master refuses a hello whose credential does not match the node's.
     QString credential;
+    // What this agent can do beyond the first v1 agents (opt., []; added within v1): "check" =
+    // it runs RunDispatchBody::check. The master sends a job with a check only to agents that
+    // say "check", so an older agent never runs such a job without its check.
+    QStringList capabilities;
 
     QJsonObject toJson() const;
     static Result<HelloBody> fromJson(const QJsonObject &body);
@@ -116,13 +120,16 @@ struct RunResultBody
     static QString type();
     RunId runId;
     int attempt = 1;
-    RunState state = RunState::Success;  // success | failed | timed_out | cancelled
+    RunState state = RunState::Success;  // success | failed | timed_out | cancelled | skipped
     int exitCode = 0;                    // -1 when the process did not exit by itself
     int signal = 0;                      // the signal that ended it, 0 for none
     qint64 startedAtMs = 0;
     qint64 finishedAtMs = 0;
     qint64 outputBytes = 0;
     bool outputTruncated = false;
+    // Why it ended so, for the run's history (opt., ""; added within v1): set for `skipped`
+    // ("check `test -f /data/x` exited 1"); older masters ignore it.
+    QString reason;
 
     QJsonObject toJson() const;
     static Result<RunResultBody> fromJson(const QJsonObject &body);
@@ -166,6 +173,12 @@ struct RunDispatchBody
     qint64 timeoutMs = 0;         // 0: no timeout
     qint64 killGraceMs = 0;       // SIGTERM to SIGKILL
     qint64 outputLimitBytes = 0;  // 0: no limit
+    // Condition dependency (opt., ""; added within v1): run through /bin/sh -c like `command`,
+    // just before it, with the same env and directory; exit 0 runs the command, anything else
+    // or check_timeout_ms ends the attempt `skipped`. Sent only to agents whose hello has the
+    // "check" capability.
+    QString check;
+    qint64 checkTimeoutMs = 0;  // 0: no limit for the check
     // Pre-dispatch: start the child at this time of the agent's clock (ms since the epoch),
     // holding the run (and its slot) until then; 0 or a time already past: start at once.
     // Sent only when set (start_at_ms, opt., 0).
@@ -329,6 +342,9 @@ struct ErrorBody
     static Result<ErrorBody> fromJson(const QJsonObject &body);
     friend bool operator==(const ErrorBody &, const ErrorBody &) = default;
 };
+
+// HelloBody::capabilities: the agent runs RunDispatchBody::check.
+QString checkCapability();  // "check"
 
 // ---- envelope helpers -----------------------------------------------------------------------
 

@@ -164,6 +164,19 @@ void tst_Envelope::refused_data()
         ErrorCode::InvalidValue, u"body.state"_s);
     row("state-lost", message("run.result", R"({"run_id":"7","attempt":1,"state":"lost"})"),
         ErrorCode::InvalidValue, u"body.state"_s);
+    row("capability-number",
+        message("hello", R"({"node_name":"n","agent_version":"1","max_parallel":1,"running":[],)"
+                         R"("spooled_results":0,"capabilities":["check",7]})"),
+        ErrorCode::InvalidValue, u"body.capabilities[1]"_s);
+    row("capabilities-string",
+        message("hello", R"({"node_name":"n","agent_version":"1","max_parallel":1,"running":[],)"
+                         R"("spooled_results":0,"capabilities":"check"})"),
+        ErrorCode::WrongType, u"body.capabilities"_s);
+    row("check-timeout-negative",
+        message("run.dispatch", R"({"run_id":"7","attempt":1,"job":"j","command":"true",)"
+                                R"("timeout_ms":0,"kill_grace_ms":0,"output_limit_bytes":0,)"
+                                R"("check":"true","check_timeout_ms":-1})"),
+        ErrorCode::InvalidValue, u"body.check_timeout_ms"_s);
     row("state-unknown", message("run.result", R"({"run_id":"7","attempt":1,"state":"ok"})"),
         ErrorCode::InvalidValue, u"body.state"_s);
     row("finished-before-started",

@@ -41,6 +41,10 @@ QList<Sample> samples()
     helloIdle.nodeName = u"edge"_s;
     helloIdle.agentVersion = u"0.4.0"_s;
 
+    // An agent that runs check commands (a job's `check`).
+    HelloBody helloChecks = helloIdle;
+    helloChecks.capabilities = {checkCapability()};
+
     RunOutputBody output;
     output.runId = kBigRun;
     output.attempt = 2;
@@ -85,6 +89,26 @@ QList<Sample> samples()
     dispatchAt.command = u"true"_s;
     dispatchAt.killGraceMs = 5000;
     dispatchAt.startAtMs = 1764080001000;
+
+    // A job with a check command: it runs first, the command only when it exits 0.
+    RunDispatchBody dispatchCheck;
+    dispatchCheck.runId = RunId(44);
+    dispatchCheck.job = u"data_load"_s;
+    dispatchCheck.command = u"/opt/etl/load"_s;
+    dispatchCheck.workingDirectory = u"/data"_s;
+    dispatchCheck.killGraceMs = 5000;
+    dispatchCheck.check = u"test -f /data/ready/2026-03-10"_s;
+    dispatchCheck.checkTimeoutMs = 60000;
+
+    // The check said no: skipped, with the check's exit in the reason.
+    RunResultBody skipped;
+    skipped.runId = RunId(44);
+    skipped.state = RunState::Skipped;
+    skipped.exitCode = -1;
+    skipped.startedAtMs = 1764080000000;
+    skipped.finishedAtMs = 1764080000004;
+    skipped.outputBytes = 0;
+    skipped.reason = u"check `test -f /data/ready/2026-03-10` exited 1"_s;
 
     RequestBody create;
     create.method = u"POST"_s;
@@ -142,6 +166,7 @@ QList<Sample> samples()
              EnrolBody{u"enr_7Hq2xV"_s, u"db-01"_s, u"db-01.prod.example.com"_s}},
             {"hello", "hello.json", u"a2"_s, {}, hello},
             {"hello-idle", "hello-idle.json", u"a2"_s, {}, helloIdle},
+            {"hello-checks", "hello-checks.json", u"a2"_s, {}, helloChecks},
             {"heartbeat",
              "heartbeat.json",
              u"a3"_s,
@@ -155,12 +180,14 @@ QList<Sample> samples()
             {"run.output", "run.output.json", u"a5"_s, {}, output},
             {"run.result", "run.result.json", u"a6"_s, {}, result},
             {"run.result-success", "run.result-success.json", u"a7"_s, {}, success},
+            {"run.result-skipped", "run.result-skipped.json", u"a8"_s, {}, skipped},
             {"enrolled", "enrolled.json", u"m1"_s, u"a1"_s,
              EnrolledBody{NodeId(123456789012345678), u"cred_Zx81pQ"_s}},
             {"welcome", "welcome.json", u"m2"_s, u"a2"_s,
              WelcomeBody{NodeId(123456789012345678), 10000, 1764080000100}},
             {"run.dispatch", "run.dispatch.json", u"m3"_s, {}, dispatch},
             {"run.dispatch-start-at", "run.dispatch-start-at.json", u"m7"_s, {}, dispatchAt},
+            {"run.dispatch-check", "run.dispatch-check.json", u"m8"_s, {}, dispatchCheck},
             {"run.stop",
              "run.stop.json",
              u"m4"_s,
