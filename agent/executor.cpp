@@ -1,5 +1,7 @@
 #include "executor.h"
 
+#include "childprocess.h"
+
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -7,11 +9,9 @@
 #include <algorithm>
 #include <climits>
 
-#include <signal.h>
-#include <sys/types.h>
-#include <unistd.h>
-#include <cerrno>
 #include <csignal>
+
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -31,22 +31,18 @@ static Q_LOGGING_CATEGORY(lcExecutor, "orrery.agent.executor", QtInfoMsg)
     });
     connect(&m_killTimer, &QTimer::timeout, this, [this] {
         qCInfo(lcExecutor) << "run" << m_spec.runId.value() << "still alive after"
-                           << m_spec.killGraceMs << "ms grace; sending SIGKILL to group" << m_pgid;
+                           << m_spec.killGraceMs << "ms grace; sending SIGKILL to its group";
         signalGroup(SIGKILL);
     });
 }
 
 Executor::~Executor()
 {
-    if (!m_process)
+    if (!m_child)
         return;
-    m_process->disconnect(this);
-    if (m_process->state() != QProcess::NotRunning) {
-        signalGroup(SIGKILL);
-        m_process->waitForFinished(2000);
-    }
-    delete m_process;
-    m_process = nullptr;
+    m_child->disconnect(this);
+    delete m_child;  // a child still running is killed with its group and reaped
+    m_child = nullptr;
 }
 
 QProcessEnvironment Executor::environmentFor(const RunSpec &spec,
@@ -125,54 +121,42 @@ void Executor::start()
         return;
     }
 
-    m_process = new QProcess(this);
+    QStringList argv;
     if (std::optional<QStringList> words = plainCommand(m_spec.command)) {
         m_direct = true;
-        m_process->setProgram(words->takeFirst());
-        m_process->setArguments(*words);
+        argv = std::move(*words);
     } else {
-        m_process->setProgram(u"/bin/sh"_s);
-        m_process->setArguments({u"-c"_s, m_spec.command});
+        argv = QStringList{u"/bin/sh"_s, u"-c"_s, m_spec.command};
     }
-    m_process->setProcessEnvironment(
-            environmentFor(m_spec, QProcessEnvironment::systemEnvironment()));
-    if (!m_spec.workingDirectory.isEmpty())
-        m_process->setWorkingDirectory(m_spec.workingDirectory);
-    m_process->setStandardInputFile(QProcess::nullDevice());
-    m_process->setChildProcessModifier([] {
-        // Runs in the forked child before exec: only async-signal-safe calls here.
-        ::setsid();  // own session and process group, no controlling terminal
-        ::signal(SIGPIPE, SIG_DFL);
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    });
-    connect(m_process, &QProcess::started, this, &Executor::onStarted);
-    connect(m_process, &QProcess::readyReadStandardOutput, this,
-            [this] { onReadyRead(Stream::Stdout); });
-    connect(m_process, &QProcess::readyReadStandardError, this,
-            [this] { onReadyRead(Stream::Stderr); });
-    connect(m_process, &QProcess::finished, this, &Executor::onProcessFinished);
-    connect(m_process, &QProcess::errorOccurred, this, &Executor::onErrorOccurred);
-    m_process->start();
+    m_child = new ChildProcess(this);
+    connect(m_child, &ChildProcess::output, this,
+            [this](ChildProcess::Channel channel, const QByteArray &data) {
+                const bool out = channel == ChildProcess::Channel::Stdout;
+                deliver(out ? Stream::Stdout : Stream::Stderr, data);
+            });
+    connect(m_child, &ChildProcess::exited, this, &Executor::onChildExited);
+    const QProcessEnvironment env
+            = environmentFor(m_spec, QProcessEnvironment::systemEnvironment());
+    if (const Result<void> started = m_child->start(argv, env, m_spec.workingDirectory); !started) {
+        m_outcome.state = RunState::Failed;
+        m_outcome.reason = started.error().message;
+        QMetaObject::invokeMethod(this, &Executor::finish, Qt::QueuedConnection);
+        return;
+    }
+
+    m_outcome.startedMs = m_clock->nowMs();
+    qCInfo(lcExecutor) << "run" << m_spec.runId.value() << "attempt" << m_spec.attempt
+                       << "started, pid" << m_child->pid();
+    if (m_spec.timeoutMs > 0)
+        m_timeoutTimer.start(static_cast<int>(std::min<qint64>(m_spec.timeoutMs, INT_MAX)));
+    emit started(m_child->pid());
 }
 
 void Executor::stop(const QString &reason)
 {
-    if (!m_running || !m_process)
+    if (!m_running || !m_child || !m_child->isRunning())
         return;
     beginTermination(RunState::Cancelled, reason);
-}
-
-void Executor::onStarted()
-{
-    m_pgid = m_process->processId();
-    m_outcome.startedMs = m_clock->nowMs();
-    qCInfo(lcExecutor) << "run" << m_spec.runId.value() << "attempt" << m_spec.attempt
-                       << "started, pid" << m_pgid;
-    if (m_spec.timeoutMs > 0 && !m_terminating)
-        m_timeoutTimer.start(static_cast<int>(std::min<qint64>(m_spec.timeoutMs, INT_MAX)));
-    emit started(m_pgid);
 }
 
 void Executor::beginTermination(RunState state, const QString &reason)
@@ -190,26 +174,8 @@ void Executor::beginTermination(RunState state, const QString &reason)
 
 void Executor::signalGroup(int signal)
 {
-    if (!m_process)
-        return;
-    const qint64 pid = m_pgid > 0 ? m_pgid : m_process->processId();
-    if (pid <= 0)
-        return;
-    if (::kill(-static_cast<pid_t>(pid), signal) == 0)
-        return;
-    // Before the child's setsid() the group does not exist yet: signal the child itself.
-    if (errno == ESRCH && m_process->state() != QProcess::NotRunning)
-        ::kill(static_cast<pid_t>(pid), signal);
-}
-
-void Executor::onReadyRead(Stream stream)
-{
-    if (!m_process)
-        return;
-    const QByteArray data = stream == Stream::Stdout ? m_process->readAllStandardOutput()
-                                                     : m_process->readAllStandardError();
-    if (!data.isEmpty())
-        deliver(stream, data);
+    if (m_child)
+        m_child->signalGroup(signal);
 }
 
 void Executor::deliver(Stream stream, const QByteArray &data)
@@ -238,48 +204,31 @@ void Executor::deliver(Stream stream, const QByteArray &data)
     }
 }
 
-void Executor::onProcessFinished(int exitCode, QProcess::ExitStatus status)
+void Executor::onChildExited(int exitCode, int signal)
 {
     m_timeoutTimer.stop();
     m_killTimer.stop();
-    onReadyRead(Stream::Stdout);
-    onReadyRead(Stream::Stderr);
     // The shell is gone: whatever is left of its group (background children holding the
     // pipe, children ignoring SIGTERM) goes too, so we never wait for their EOF.
     signalGroup(SIGKILL);
 
-    if (status == QProcess::CrashExit && m_direct && !m_terminating) {
+    if (signal > 0 && m_direct && !m_terminating) {
         // What /bin/sh -c reports for a command killed by a signal: exit status 128 + signal.
-        status = QProcess::NormalExit;
-        exitCode += 128;
+        exitCode = 128 + signal;
+        signal = 0;
     }
-    if (status == QProcess::NormalExit) {
-        m_outcome.exitCode = exitCode;
-        m_outcome.signal = 0;
-    } else {
-        m_outcome.exitCode = -1;
-        m_outcome.signal = exitCode;  // QProcess reports the terminating signal here
-    }
+    m_outcome.exitCode = exitCode;
+    m_outcome.signal = signal;
     if (!m_terminating) {
-        if (status == QProcess::NormalExit && exitCode == 0) {
+        if (signal == 0 && exitCode == 0) {
             m_outcome.state = RunState::Success;
             m_outcome.reason.clear();
         } else {
             m_outcome.state = RunState::Failed;
-            m_outcome.reason = status == QProcess::NormalExit
-                                       ? u"exited with code %1"_s.arg(exitCode)
-                                       : u"killed by signal %1"_s.arg(exitCode);
+            m_outcome.reason = signal == 0 ? u"exited with code %1"_s.arg(exitCode)
+                                           : u"killed by signal %1"_s.arg(signal);
         }
     }
-    finish();
-}
-
-void Executor::onErrorOccurred(QProcess::ProcessError error)
-{
-    if (error != QProcess::FailedToStart)
-        return;  // the others are followed by finished()
-    m_outcome.state = RunState::Failed;
-    m_outcome.reason = u"cannot start %1: %2"_s.arg(m_process->program(), m_process->errorString());
     finish();
 }
 

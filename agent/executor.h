@@ -9,7 +9,6 @@
 #include <QByteArray>
 #include <QMap>
 #include <QObject>
-#include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -18,6 +17,8 @@
 #include <optional>
 
 namespace Orrery::Agent {
+
+class ChildProcess;
 
 // What to run: one attempt of one run.
 struct RunSpec
@@ -32,13 +33,13 @@ struct RunSpec
     qint64 outputLimitBytes = 0;  // stdout + stderr delivered; 0 or less: unlimited
 };
 
-// Runs one RunSpec as `/bin/sh -c command` in its own session/process group (the child calls
-// setsid()), streams its output in chunks and reports how it ended. A command without shell
-// syntax whose first word is the absolute path of an executable file is run directly, without
-// the shell (one process less per run), and reported as the shell would report it: a command
-// killed by a signal the executor did not send exits with 128 + the signal. One difference
-// remains: on timeout or stop, a command that ignores SIGTERM ends after the grace period by
-// SIGKILL, where the shell (which dies of the SIGTERM) ended the run at once.
+// Runs one RunSpec as `/bin/sh -c command` in its own session/process group (a ChildProcess:
+// posix_spawn with POSIX_SPAWN_SETSID), streams its output in chunks and reports how it ended.
+// A command without shell syntax whose first word is the absolute path of an executable file is
+// run directly, without the shell (one process less per run), and reported as the shell would
+// report it: a command killed by a signal the executor did not send exits with 128 + the signal.
+// One difference remains: on timeout or stop, a command that ignores SIGTERM ends after the
+// grace period by SIGKILL, where the shell (which dies of the SIGTERM) ended the run at once.
 //
 // Ending: the shell's exit ends the run. Whatever is left in its process group at that moment
 // (background children that still hold the pipe, a child that ignores SIGTERM) is killed with
@@ -66,8 +67,9 @@ public:
     // "[orrery: output truncated ...]" marker, and no chunk follows it.
     bool isOutputTruncated() const { return m_outcome.truncated; }
 
-    // Starts the run; every start ends in exactly one finished(), also when the process
-    // cannot be started (bad working directory, ...: state failed with a reason).
+    // Starts the run; started() is emitted before this returns when the child runs. Every
+    // start ends in exactly one finished(), from the event loop, also when the process cannot
+    // be started (bad working directory, ...: state failed with a reason).
     void start();
     // Cancels a running run: SIGTERM to the group, SIGKILL after the grace period; the run
     // ends as cancelled with this reason. Does nothing when not running or already stopping.
@@ -94,10 +96,7 @@ signals:
     void finished(const Orrery::Agent::RunOutcome &outcome);
 
 private:
-    void onStarted();
-    void onReadyRead(Stream stream);
-    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
-    void onErrorOccurred(QProcess::ProcessError error);
+    void onChildExited(int exitCode, int signal);
     void beginTermination(RunState state, const QString &reason);
     void signalGroup(int signal);
     void deliver(Stream stream, const QByteArray &data);
@@ -105,10 +104,9 @@ private:
 
     RunSpec m_spec;
     const Clock *m_clock;           // not owned, see the constructor
-    QProcess *m_process = nullptr;  // child QObject
+    ChildProcess *m_child = nullptr;  // child QObject
     QTimer m_timeoutTimer;
     QTimer m_killTimer;
-    qint64 m_pgid = 0;
     bool m_running = false;
     bool m_terminating = false;
     bool m_direct = false;  // run without /bin/sh, see plainCommand()
