@@ -146,9 +146,13 @@ void AgentService::shutdown(const QString &reason)
     m_shuttingDown = true;
     m_refusalTimer.stop();
     qCInfo(lcAgent).noquote() << "shutting down (" << reason << "); cancelling"
-                              << m_executors.size() << "running run(s)";
+                              << m_executors.size() << "running run(s) and" << m_held.size()
+                              << "held run(s)";
     for (Executor *executor : std::as_const(m_executors))
         executor->stop(reason);
+    const QList<Key> held = m_held.keys();
+    for (const Key &key : held)
+        cancelHeld(key, reason);
     QMetaObject::invokeMethod(this, &AgentService::finishShutdownIfIdle, Qt::QueuedConnection);
 }
 
@@ -221,6 +225,8 @@ void AgentService::sendHello()
     body.labels = m_config.labels;
     body.maxParallel = m_config.maxParallel;
     for (auto it = m_executors.cbegin(); it != m_executors.cend(); ++it)
+        body.running.append({it.key().runId, it.key().attempt});
+    for (auto it = m_held.cbegin(); it != m_held.cend(); ++it)
         body.running.append({it.key().runId, it.key().attempt});
     body.spooledResults = m_unacked.size() + m_finished.size();
     body.credential = m_credential;
@@ -337,7 +343,7 @@ void AgentService::sendHeartbeat()
     } else {
         qCDebug(lcAgent).noquote() << "resource probe:" << sample.error().toString();
     }
-    body.running = static_cast<int>(m_executors.size());
+    body.running = static_cast<int>(m_executors.size() + m_held.size());
     body.clockMs = m_clock->nowMs();
     sendWelcomed(body);
 }
@@ -369,7 +375,7 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
 {
     const Key key{body.runId, body.attempt};
     const QString name = runName(body.runId, body.attempt);
-    if (m_executors.contains(key)) {
+    if (m_executors.contains(key) || m_held.contains(key)) {
         refuse(message, ErrorCode::Conflict, u"run %1 is already running here"_s.arg(name));
         return;
     }
@@ -393,14 +399,68 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
         refuse(message, ErrorCode::Conflict, u"the agent is shutting down"_s);
         return;
     }
-    if (m_executors.size() >= m_config.maxParallel) {
+    if (m_executors.size() + m_held.size() >= m_config.maxParallel) {
         refuse(message, ErrorCode::Conflict,
                u"the agent is running %1 run(s), its max_parallel"_s.arg(m_config.maxParallel));
         return;
     }
 
+    const RunSpec spec = toRunSpec(body, m_config.killGraceMs);
+    const qint64 waitMs = body.startAtMs - m_clock->nowMs();
+    if (body.startAtMs > 0 && waitMs > 0) {
+        qCInfo(lcAgent).noquote() << "run" << name << "of job" << body.job
+                                  << "dispatched, held until" << body.startAtMs << "(in" << waitMs
+                                  << "ms)";
+        auto *timer = new QTimer(this);
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+        connect(timer, &QTimer::timeout, this, [this, key] { startHeld(key); });
+        m_held.insert(key, Held{spec, body.job, timer});
+        timer->start(static_cast<int>(std::min<qint64>(waitMs, INT_MAX)));
+        emit runHeld(body.runId, body.attempt, body.startAtMs);
+        return;
+    }
     qCInfo(lcAgent).noquote() << "run" << name << "of job" << body.job << "dispatched";
-    auto *executor = new Executor(toRunSpec(body, m_config.killGraceMs), *m_clock, this);
+    startRun(spec);
+}
+
+void AgentService::startHeld(const Key &key)
+{
+    const auto it = m_held.find(key);
+    if (it == m_held.end())
+        return;
+    const Held held = *it;
+    m_held.erase(it);
+    held.timer->deleteLater();
+    qCDebug(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt) << "of job"
+                               << held.job << "starts";
+    startRun(held.spec);
+}
+
+void AgentService::cancelHeld(const Key &key, const QString &reason)
+{
+    const auto it = m_held.find(key);
+    if (it == m_held.end())
+        return;
+    it->timer->stop();
+    it->timer->deleteLater();
+    m_held.erase(it);
+    RunOutcome outcome;
+    outcome.runId = key.runId;
+    outcome.attempt = key.attempt;
+    outcome.state = RunState::Cancelled;
+    outcome.exitCode = -1;
+    outcome.finishedMs = m_clock->nowMs();  // never started: startedMs stays 0
+    outcome.reason = reason;
+    qCInfo(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt)
+                              << "cancelled before its start:" << reason;
+    queueFinished(outcome);
+}
+
+void AgentService::startRun(const RunSpec &runSpec)
+{
+    const Key key{runSpec.runId, runSpec.attempt};
+    auto *executor = new Executor(runSpec, *m_clock, this);
     m_executors.insert(key, executor);
     connect(executor, &Executor::started, this, [this, executor](qint64 pid) {
         const RunSpec &spec = executor->spec();
@@ -434,6 +494,11 @@ void AgentService::onRunFinished(Executor *executor, const RunOutcome &outcome)
 {
     m_executors.remove({outcome.runId, outcome.attempt});
     executor->deleteLater();
+    queueFinished(outcome);
+}
+
+void AgentService::queueFinished(const RunOutcome &outcome)
+{
     // Runs that end in the same event-loop turn share one spool file and one disk flush.
     if (m_finished.isEmpty())
         QMetaObject::invokeMethod(this, &AgentService::spoolFinished, Qt::QueuedConnection);
@@ -470,8 +535,13 @@ void AgentService::spoolFinished()
 void AgentService::onStop(const Protocol::Envelope &message, const Protocol::RunStopBody &body)
 {
     const Key key{body.runId, body.attempt};
+    const QString reason = body.reason.isEmpty() ? u"stopped by the master"_s : body.reason;
     if (Executor *executor = m_executors.value(key)) {
-        executor->stop(body.reason.isEmpty() ? u"stopped by the master"_s : body.reason);
+        executor->stop(reason);
+        return;
+    }
+    if (m_held.contains(key)) {
+        cancelHeld(key, reason);
         return;
     }
     if (const auto it = m_unacked.constFind(key); it != m_unacked.constEnd()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agentconfig.h"
+#include "executor.h"
 #include "resourceprobe.h"
 #include "resultspool.h"
 #include "runoutcome.h"
@@ -39,8 +40,14 @@ class Executor;
 // output is streamed live only (what is produced while disconnected is not kept), their
 // result is never lost.
 //
+// A dispatch with a `start_at_ms` still to come (pre-dispatch, docs/protocol.md) is held: it
+// takes a max_parallel slot, is listed in `hello` as running, and its child is started by a
+// precise timer at that time of this agent's clock; `run.started` carries the time the child
+// was spawned. A `run.stop` before then (or a shutdown) ends it `cancelled` without starting
+// it. A dispatch without start_at_ms, or with one already past, starts at once.
+//
 // Dispatch rules, per (run_id, attempt):
-// - running now: refused with an `error` (conflict), nothing is started a second time;
+// - running or held now: refused with an `error` (conflict), nothing is started a second time;
 // - finished and still spooled: the spooled `run.result` is sent again instead;
 // - finished and acknowledged in this process: refused with an `error` (conflict);
 // - max_parallel runs already going, or shutting down: refused with an `error` (conflict).
@@ -75,6 +82,8 @@ public:
     bool isWelcomed() const { return m_welcomed; }
     bool isShuttingDown() const { return m_shuttingDown; }
     int runningCount() const { return static_cast<int>(m_executors.size()); }
+    // Pre-dispatched runs waiting for their start time.
+    int heldCount() const { return static_cast<int>(m_held.size()); }
     QString credential() const { return m_credential; }
     NodeId nodeId() const { return m_nodeId; }
 
@@ -86,6 +95,7 @@ signals:
     void welcomed(Orrery::NodeId nodeId);
     // The master refused this agent's identity (unauthorized); the agent retries later.
     void identityRefused(const Orrery::Error &error, qint64 retryInMs);
+    void runHeld(Orrery::RunId runId, int attempt, qint64 startAtMs);
     void runStarted(Orrery::RunId runId, int attempt);
     void runFinished(const Orrery::Agent::RunOutcome &outcome);
     void resultAcknowledged(Orrery::RunId runId, int attempt);
@@ -112,7 +122,12 @@ private:
     void onStop(const Protocol::Envelope &message, const Protocol::RunStopBody &body);
     void onAck(const Protocol::AckBody &body);
     void onErrorReply(const Protocol::Envelope &message, const Protocol::ErrorBody &body);
+    void startRun(const RunSpec &runSpec);
+    void startHeld(const Key &key);
+    // Ends a held run as cancelled without starting it (stop, shutdown).
+    void cancelHeld(const Key &key, const QString &reason);
     void onRunFinished(Executor *executor, const RunOutcome &outcome);
+    void queueFinished(const RunOutcome &outcome);
     // Spools the results of the runs that ended since the last call (one disk flush for all of
     // them), then reports them. Queued once per event-loop turn by onRunFinished().
     void spoolFinished();
@@ -150,6 +165,13 @@ private:
     bool m_shuttingDown = false;
     bool m_stoppedEmitted = false;
     QHash<Key, Executor *> m_executors;  // children, deleted (later) when they finish
+    struct Held
+    {
+        RunSpec spec;
+        QString job;
+        QTimer *timer = nullptr;  // child, single shot, Qt::PreciseTimer
+    };
+    QHash<Key, Held> m_held;             // pre-dispatched, waiting for start_at_ms
     QHash<Key, RunOutcome> m_unacked;    // spooled, not acknowledged yet
     QList<RunOutcome> m_finished;        // ended, waiting for spoolFinished()
     QList<Key> m_acked;                  // acknowledged in this process, newest last (bounded)

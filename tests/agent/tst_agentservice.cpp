@@ -158,6 +158,8 @@ private slots:
     void timeoutEndsTimedOut();
     void refusedCredentialIsRetried();
     void shutdownCancelsAndSpools();
+    void heldRunStartsAtItsTime();
+    void heldRunTakesASlotAndIsCancelledUnstarted();
 
 private:
     std::unique_ptr<AgentService> makeService(bool withToken = true);
@@ -611,6 +613,72 @@ void tst_AgentService::shutdownCancelsAndSpools()
     const auto sent = typedBody<Protocol::RunResultBody>(waitForResult(501));
     QCOMPARE(sent.state, RunState::Cancelled);
     QVERIFY(service->isShuttingDown());
+}
+
+// Pre-dispatch: a dispatch with a start_at_ms ahead is held (listed in the heartbeat's running
+// count) and its child starts at that time, not before; run.started carries the spawn time.
+void tst_AgentService::heldRunStartsAtItsTime()
+{
+    auto service = startWelcomed();
+    QVERIFY(service);
+    QSignalSpy held(service.get(), &AgentService::runHeld);
+    Protocol::RunDispatchBody body = dispatch(601, u"echo at-its-time"_s);
+    body.startAtMs = m_clock.nowMs() + 700;
+    m_master->send(body);
+    QVERIFY(held.wait(kTimeout));
+    QCOMPARE(held.at(0).at(2).toLongLong(), body.startAtMs);
+    QCOMPARE(service->heldCount(), 1);
+    QCOMPARE(service->runningCount(), 0);
+    QCOMPARE(m_master->count(Protocol::RunStartedBody::type()), 0);
+
+    const auto result = typedBody<Protocol::RunResultBody>(waitForResult(601));
+    QCOMPARE(result.state, RunState::Success);
+    QCOMPARE(service->heldCount(), 0);
+    const auto started = typedBody<Protocol::RunStartedBody>(
+            m_master->ofType(Protocol::RunStartedBody::type()).value(0));
+    QCOMPARE(started.runId, RunId(601));
+    QVERIFY2(started.startedAtMs >= body.startAtMs,
+             qPrintable(u"started %1, start_at %2"_s.arg(started.startedAtMs).arg(body.startAtMs)));
+    QVERIFY(result.startedAtMs >= body.startAtMs);
+}
+
+// A held run takes one of max_parallel's slots, is listed in hello after a reconnect, and a
+// run.stop ends it cancelled without a child; its slot is free again.
+void tst_AgentService::heldRunTakesASlotAndIsCancelledUnstarted()
+{
+    auto service = startWelcomed();
+    QVERIFY(service);
+    Protocol::RunDispatchBody body = dispatch(701, u"echo never"_s);
+    body.startAtMs = m_clock.nowMs() + 60000;
+    m_master->send(body);
+    m_master->send(dispatch(702, u"sleep 30"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_master->count(Protocol::RunStartedBody::type()), 1, kTimeout);
+    QCOMPARE(service->heldCount(), 1);
+    const QString refusedId = m_master->send(dispatch(703, u"sleep 30"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_master->count(Protocol::ErrorBody::type()), 1, kTimeout);
+    QCOMPARE(m_master->ofType(Protocol::ErrorBody::type()).at(0).re, refusedId);
+
+    // After a reconnect, hello lists the held run with the running one.
+    QSignalSpy welcomed(service.get(), &AgentService::welcomed);
+    m_master->dropConnection();
+    QVERIFY(welcomed.wait(kTimeout));
+    const auto hello
+            = typedBody<Protocol::HelloBody>(m_master->ofType(Protocol::HelloBody::type()).last());
+    QCOMPARE(hello.running.size(), 2);
+    QVERIFY(hello.running.contains(Protocol::RunRef{RunId(701), 1}));
+
+    Protocol::RunStopBody stop;
+    stop.runId = RunId(701);
+    stop.reason = u"task disabled"_s;
+    m_master->send(stop);
+    const auto result = typedBody<Protocol::RunResultBody>(waitForResult(701));
+    QCOMPARE(result.state, RunState::Cancelled);
+    QCOMPARE(result.exitCode, -1);
+    QCOMPARE(result.startedAtMs, qint64(0));
+    QCOMPARE(service->heldCount(), 0);
+    QCOMPARE(m_master->count(Protocol::RunStartedBody::type()), 1);  // 702 only
+    m_master->send(dispatch(703, u"sleep 30"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_master->count(Protocol::RunStartedBody::type()), 2, kTimeout);
 }
 
 QTEST_GUILESS_MAIN(tst_AgentService)
