@@ -171,6 +171,7 @@ JobCheckOptions Engine::Private::checkOptions(bool requireCommand) const
     JobCheckOptions o;
     o.defaultTimeZone = options.defaultTimeZone;
     o.requireCommand = requireCommand;
+    o.zones = &zones;
     return o;
 }
 

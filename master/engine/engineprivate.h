@@ -162,6 +162,8 @@ struct Engine::Private
     // was started with.
     QMap<QString, QString> runParameters(qint64 pipelineRunId);
     QHash<qint64, QMap<QString, QString>> parameterCache;
+    // Every job's time zone, shared by the jobs of one zone (check() fills it).
+    mutable ZoneCache zones;
     // What ended runs leave to their downstream conditions, by run id (for pipelines whose
     // jobs have conditions; dropped when the pipeline run ends).
     QHash<RunId, Dag::UpstreamResult> upstreamCache;

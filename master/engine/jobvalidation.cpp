@@ -22,6 +22,17 @@ Error fieldError(ErrorCode code, const QString &field, const QString &message, i
 
 }  // namespace
 
+Result<QTimeZone> ZoneCache::zone(const QString &name)
+{
+    const auto it = m_zones.constFind(name);
+    if (it != m_zones.cend())
+        return *it;
+    auto zone = Cron::timeZoneFromName(name);
+    if (zone && !name.isEmpty())
+        m_zones.insert(name, *zone);
+    return zone;
+}
+
 Result<CheckedJob> checkJob(const Job &job, const JobCheckOptions &options)
 {
     if (job.name.trimmed().isEmpty())
@@ -49,7 +60,7 @@ Result<CheckedJob> checkJob(const Job &job, const JobCheckOptions &options)
                           Tr::tr("misfire_limit cannot be negative"));
 
     const QString zoneName = job.timeZone.isEmpty() ? options.defaultTimeZone : job.timeZone;
-    auto zone = Cron::timeZoneFromName(zoneName);
+    auto zone = options.zones ? options.zones->zone(zoneName) : Cron::timeZoneFromName(zoneName);
     if (!zone)
         return fieldError(ErrorCode::InvalidValue, u"time_zone"_s, zone.error().message);
 
