@@ -238,6 +238,7 @@ int serve(QCoreApplication &app, const MasterConfig &config, Store &store, const
     options.queuePolicy.ageingStepSecs = config.ageingStepSecs;
     options.queuePolicy.p3MaxUtilisation = config.p3MaxUtilisationPercent / 100.0;
     options.queuePolicy.globalMaxRunning = config.maxRunning;
+    options.predispatch.leadMs = config.predispatchMs;
     options.autoscaleHook = config.autoscaleHook;
     options.autoscalePolicy.queueLengthAbove = config.scaleOutQueueLength;
     options.autoscalePolicy.averageWaitAboveSecs = config.scaleOutAverageWaitSecs;

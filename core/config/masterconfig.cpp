@@ -53,7 +53,7 @@ const QStringList &schedulingKeys()
     static const QStringList keys{
             u"default_strategy"_s, u"ageing_step"_s,      u"p3_max_utilisation"_s,
             u"max_running"_s,      u"cpu_any_below"_s,    u"cpu_light_max"_s,
-            u"memory_any_above"_s, u"memory_light_min"_s,
+            u"memory_any_above"_s, u"memory_light_min"_s, u"predispatch_ms"_s,
     };
     return keys;
 }
@@ -323,6 +323,9 @@ void readScheduling(Reader &reader, const Reader::Entry &section, MasterConfig &
         } else if (e.key == u"memory_light_min"_s) {
             if (const auto v = reader.integer(e, 0, std::numeric_limits<qint64>::max()))
                 config.memoryLightMinBytes = *v;
+        } else if (e.key == u"predispatch_ms"_s) {
+            if (const auto v = reader.integer(e, 0, 60 * 60 * 1000))
+                config.predispatchMs = *v;
         }
     }
 }

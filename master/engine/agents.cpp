@@ -215,6 +215,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     node.channel = channel;
     node.lastSeen = now;
     node.disconnectedAt = QDateTime();
+    node.skewSamples.clear();  // the agent (and its clock) may have been restarted
     node.status.connected = true;
     node.status.agentVersion = body->agentVersion;
     node.status.maxParallel = body->maxParallel;
@@ -245,6 +246,21 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     QSet<RunId> listed;
     for (const Protocol::RunRef &ref : std::as_const(body->running)) {
         listed.insert(ref.runId);
+        if (auto held = active.find(ref.runId);
+            held != active.end() && !held->dispatched && held->attempt == ref.attempt
+            && held->state == RunState::Waiting && held->startAtMs > 0) {
+            // Pre-dispatched there before the master restarted (which forgot where it sent
+            // it): the agent holds it, so it stays there.
+            unqueue(*held);
+            held->dispatched = true;
+            held->dispatchedMs = clock.nowMs();
+            held->node = node.status.record.name;
+            node.runs.insert(held->id);
+            node.status.running = int(node.runs.size());
+            if (auto job = jobs.find(held->job); job != jobs.end())
+                ++job->dispatched;
+            continue;
+        }
         const auto run = active.constFind(ref.runId);
         if (run == active.cend() || run->attempt != ref.attempt
             || run->node != node.status.record.name) {
@@ -314,6 +330,7 @@ void Engine::Private::handleHeartbeat(Session &session, const Protocol::Envelope
     it->status.lastHeartbeat = *body;
     it->status.lastHeartbeatAt = now;
     it->status.clockSkewMs = body->clockMs - now.toMSecsSinceEpoch();
+    addClockSkewSample(it->skewSamples, it->status.clockSkewMs);
     emit q->nodeChanged(session.node);
     // New CPU and memory figures may let a resource-aware run go there.
     dispatchPending();

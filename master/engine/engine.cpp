@@ -187,6 +187,7 @@ void Engine::Private::putJob(const JobRecord &record, const CheckedJob &checked)
         jobsByName.remove(entry.record.job.name);
     entry.record = record;
     entry.checked = checked;
+    ++entry.generation;  // a fire of the old definition waiting for its instant is dropped
     jobsByName.insert(record.job.name, record.job.id);
     if (started || !record.job.schedule.isEmpty())
         scheduleNext(entry, clock.nowMs());
@@ -242,6 +243,8 @@ void Engine::Private::scheduleNext(JobEntry &entry, qint64 afterMs)
         fires.remove(id);
         return;
     }
+    // A fire already pre-dispatched is not scheduled again.
+    afterMs = std::max(afterMs, entry.predispatchedFireMs);
     // afterMs is inside a second: the next fire is strictly after that second.
     const auto next = entry.checked.schedule->nextSecs(afterMs / 1000);
     if (next)
@@ -253,6 +256,10 @@ void Engine::Private::scheduleNext(JobEntry &entry, qint64 afterMs)
 void Engine::Private::armTimer()
 {
     std::optional<qint64> due = fires.nextFireMs();
+    if (due && options.predispatch.leadMs > 0)
+        *due -= options.predispatch.leadMs;
+    if (!instantFires.empty())
+        due = due ? std::min(*due, instantFires.begin()->first) : instantFires.begin()->first;
     if (!retryDue.empty())
         due = due ? std::min(*due, retryDue.begin()->first) : retryDue.begin()->first;
     if (!gateDue.empty())
@@ -269,13 +276,18 @@ void Engine::processDueFires()
 {
     d->beginWork(false);
     const qint64 now = d->clock.nowMs();
-    const auto due = d->fires.takeDue(now);
+    // With pre-dispatch, the fires of the next `lead` ms are taken now.
+    const auto due = d->fires.takeDue(now + std::max<qint64>(d->options.predispatch.leadMs, 0));
     for (const auto &[job, fireMs] : due) {
-        d->fire(job, fireMs);
+        if (fireMs <= now)
+            d->fire(job, fireMs);
+        else
+            d->fireEarly(job, fireMs);
         const auto it = d->jobs.find(job);
         if (it != d->jobs.end() && !d->fires.contains(job))
             d->scheduleNext(*it, std::max(fireMs, now - 999));
     }
+    d->processInstantFires(now);
     QList<RunId> retries;
     while (!d->retryDue.empty() && d->retryDue.begin()->first <= now) {
         retries.append(d->retryDue.begin()->second);
@@ -333,6 +345,59 @@ void Engine::Private::fire(JobId jobId, qint64 fireMs)
                   qPrintable(run.error().toString()));
 }
 
+void Engine::Private::fireEarly(JobId jobId, qint64 fireMs)
+{
+    auto it = jobs.find(jobId);
+    if (it == jobs.end())
+        return;
+    const PredispatchVeto veto = predispatchVeto(it->record.job, !it->record.pipeline.isEmpty(),
+                                                 it->active, options.predispatch);
+    if (veto != PredispatchVeto::None) {
+        instantFires.emplace(fireMs, InstantFire{jobId, it->generation});
+        return;
+    }
+    // The run is created now, scheduled at fireMs: track() gives it fireMs as its start time,
+    // and dispatchPending() sends it with that start_at to the node it picks.
+    it->predispatchedFireMs = fireMs;
+    fire(jobId, fireMs);
+}
+
+void Engine::Private::processInstantFires(qint64 nowMs)
+{
+    QList<std::pair<qint64, InstantFire>> due;
+    while (!instantFires.empty() && instantFires.begin()->first <= nowMs) {
+        due.append({instantFires.begin()->first, instantFires.begin()->second});
+        instantFires.erase(instantFires.begin());
+    }
+    for (const auto &[fireMs, pending] : std::as_const(due)) {
+        const auto it = jobs.constFind(pending.job);
+        // A job changed since (putJob) has its fires scheduled again from its new definition.
+        if (it != jobs.cend() && it->generation == pending.generation)
+            fire(pending.job, fireMs);
+    }
+}
+
+void Engine::Private::cancelHeldRuns(JobId jobId, const QString &reason)
+{
+    const qint64 now = clock.nowMs();
+    QList<RunId> held;
+    for (const ActiveRun &run : std::as_const(active)) {
+        if (run.job == jobId && run.state == RunState::Waiting && run.startAtMs > now)
+            held.append(run.id);
+    }
+    std::sort(held.begin(), held.end());
+    for (RunId id : std::as_const(held)) {
+        // Still queued: cancelled here; on its node: run.stop, and the agent reports it
+        // cancelled without starting it (its slot is free again).
+        if (auto r = cancelOrStop(id, reason); !r)
+            qCWarning(lcEngine, "run %lld: %s", id.value(), qPrintable(r.error().toString()));
+    }
+    if (!held.isEmpty()) {
+        processPipelines();
+        dispatchPending();
+    }
+}
+
 Result<void> Engine::Private::fireMissed()
 {
     auto stored = store.lastFires();
@@ -346,6 +411,9 @@ Result<void> Engine::Private::fireMissed()
         // The last fire, or when the job got its current definition if it fired since.
         QDateTime since = entry.record.updatedAt;
         const QDateTime last = stored->value(entry.record.job.id);
+        // A fire recorded ahead of now was pre-dispatched before the restart: its run exists.
+        if (last.isValid() && last > now)
+            entry.predispatchedFireMs = last.toMSecsSinceEpoch();
         if (last.isValid() && last > since)
             since = last;
         const QList<QDateTime> missed
@@ -417,6 +485,8 @@ Result<JobRecord> Engine::updateJob(const Job &job, const Actor &actor)
         d->rebuildPipeline(pipeline);
     d->armTimer();
     d->audit(actor, u"task.update"_s, record->job.name, u"id=%1"_s.arg(job.id.toString()));
+    if (!record->job.enabled)
+        d->cancelHeldRuns(job.id, Tr::tr("the task was disabled"));
     emit jobChanged(record->job.id);
     return record;
 }

@@ -2,6 +2,7 @@
 
 #include <master/scheduling/autoscale.h>
 #include <master/scheduling/dispatch.h>
+#include <master/scheduling/predispatch.h>
 #include <master/scheduling/runqueue.h>
 #include <model/clock.h>
 #include <model/job.h>
@@ -58,6 +59,9 @@ struct EngineOptions
     // After a hello that announces spooled results, how long the master waits for them before
     // the node's runs the agent did not list become `lost`. 0 = heartbeatIntervalMs.
     qint64 reconcileGraceMs = 0;
+    // Pre-dispatch (predispatch.h): lead > 0 creates and sends the run of a cron fire that
+    // long before its instant, with the instant as the agent's start time.
+    PredispatchPolicy predispatch;
 };
 
 // A node as the engine sees it now: the stored record plus the live connection.

@@ -39,6 +39,11 @@ struct JobEntry
     CheckedJob checked;
     int active = 0;      // runs waiting or running
     int dispatched = 0;  // runs sent to a node and not ended
+    // Bumped by every change of the definition: a fire taken early and waiting for its
+    // instant (instantFires) is dropped when the job changed meanwhile.
+    quint64 generation = 0;
+    // The latest fire whose run was pre-dispatched: the next fire is scheduled after it.
+    qint64 predispatchedFireMs = 0;
 };
 
 // A run that has not ended, as the engine follows it.
@@ -71,6 +76,10 @@ struct ActiveRun
     qint64 pipelineRunId = 0;
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;
+    // A scheduled run created before its instant (pre-dispatch, or a restart in between): the
+    // instant (master clock) its child starts at; 0 = at once.
+    qint64 startAtMs = 0;
+    int redispatches = 0;  // held runs sent again after their node vanished (not retries)
 };
 
 // A node as the engine sees it, connected or not.
@@ -81,6 +90,7 @@ struct NodeLive
     QDateTime lastSeen;        // the last message (clock time)
     QDateTime disconnectedAt;  // invalid while connected
     QSet<RunId> runs;          // active runs dispatched there
+    QList<qint64> skewSamples;  // heartbeat clock_ms - master clock, newest last (predispatch.h)
 };
 
 // One agent connection until it closes.
@@ -117,6 +127,14 @@ struct Engine::Private
     FireQueue fires;
     std::multimap<qint64, RunId> retryDue;  // ms -> run whose retry waits for its delay
     std::multimap<qint64, RunId> gateDue;   // ms -> run waiting for its time dependency
+    // Fires taken from the queue a pre-dispatch lead early that are not pre-dispatched
+    // (predispatchVeto): fired at their instant, unless the job changed meanwhile.
+    struct InstantFire
+    {
+        JobId job;
+        quint64 generation = 0;
+    };
+    std::multimap<qint64, InstantFire> instantFires;
     QTimer fireTimer;
 
     JobCheckOptions checkOptions(bool requireCommand) const;
@@ -127,6 +145,12 @@ struct Engine::Private
     void scheduleNext(Internal::JobEntry &entry, qint64 afterMs);
     void armTimer();
     void fire(JobId job, qint64 fireMs);
+    // A fire taken `lead` early: pre-dispatched (its run created now, started at fireMs) or
+    // kept in instantFires until fireMs.
+    void fireEarly(JobId job, qint64 fireMs);
+    void processInstantFires(qint64 nowMs);
+    // Cancels the job's pre-dispatched runs whose instant has not come (disable).
+    void cancelHeldRuns(JobId job, const QString &reason);
     void audit(const Actor &actor, const QString &action, const QString &target,
                const QString &detail = {});
     Result<void> fireMissed();

@@ -83,6 +83,11 @@ void Engine::Private::track(const RunRecord &record)
     run.pipelineRunId = record.pipelineRunId;
     run.trigger = record.trigger;
     run.scheduledAt = record.scheduledAt;
+    // A scheduled run made before its instant (pre-dispatch, also after a restart in between)
+    // never starts before it.
+    if (record.trigger == RunTrigger::Schedule && record.scheduledAt.isValid()
+        && record.scheduledAt.toMSecsSinceEpoch() > clock.nowMs())
+        run.startAtMs = record.scheduledAt.toMSecsSinceEpoch();
     const QDateTime queuedAt = record.run.currentAttempt().queuedAt;
     run.queuedMs = queuedAt.isValid() ? queuedAt.toMSecsSinceEpoch() : clock.nowMs();
     if (run.state == RunState::Running) {
@@ -351,9 +356,30 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
                       qPrintable(requeued.error().toString()));
         }
     }
+    if (state == RunState::Lost && !run.stopRequested
+        && heldRunFate(run.startAtMs, clock.nowMs()) == HeldRunFate::Redispatch) {
+        // Pre-dispatched, its node vanished before the instant: sent again (another node if
+        // one qualifies), as a new attempt that does not count as a retry.
+        auto requeued
+                = store.requeue(id, clock.now(), Tr::tr("its node vanished before the start"));
+        if (requeued) {
+            ++run.redispatches;
+            run.attempt = requeued->run.currentAttempt().number;
+            run.state = RunState::Waiting;
+            qCInfo(lcEngine, "run %lld of '%s' held on a vanished node, queued again as attempt %d",
+                   id.value(), qPrintable(run.jobName), run.attempt);
+            emit q->runChanged(record);
+            queueOrGate(run);
+            emit q->runChanged(*requeued);
+            return;
+        }
+        qCWarning(lcEngine, "run %lld: cannot queue again: %s", id.value(),
+                  qPrintable(requeued.error().toString()));
+    }
     const int attempt = record.run.currentAttempt().number;
-    const bool canRetry = job != jobs.end() && isRetryable(state) && !run.stopRequested
-                          && attempt - run.preemptions <= job->record.job.retry.count;
+    const bool canRetry
+            = job != jobs.end() && isRetryable(state) && !run.stopRequested
+              && attempt - run.preemptions - run.redispatches <= job->record.job.retry.count;
     if (canRetry) {
         const qint64 delay = retryDelayMs(job->record.job.retry, attempt);
         run.retryPending = true;
@@ -840,6 +866,9 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
     body.timeoutMs = job.timeoutSecs * 1000;
     body.killGraceMs = options.killGraceMs;
     body.outputLimitBytes = options.outputLimitBytes;
+    if (run.startAtMs > clock.nowMs())
+        body.startAtMs = agentStartAtMs(run.startAtMs, estimateClockSkew(node.skewSamples),
+                                        options.predispatch);
     if (!post(node.channel, body))
         return false;
     run.dispatched = true;

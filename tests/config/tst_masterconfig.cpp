@@ -40,6 +40,7 @@ QString describe(const MasterConfig &c)
             u"scheduling.cpu_light_max="_s + QString::number(c.cpuLightMax),
             u"scheduling.memory_any_above="_s + QString::number(c.memoryAnyAboveBytes),
             u"scheduling.memory_light_min="_s + QString::number(c.memoryLightMinBytes),
+            u"scheduling.predispatch_ms="_s + QString::number(c.predispatchMs),
             u"autoscale.hook="_s + c.autoscaleHook,
             u"autoscale.queue_length_above="_s + QString::number(c.scaleOutQueueLength),
             u"autoscale.average_wait_above_secs="_s + QString::number(c.scaleOutAverageWaitSecs),
@@ -113,6 +114,7 @@ void tst_MasterConfig::fullExample()
     expected.cpuLightMax = 85.5;
     expected.memoryAnyAboveBytes = 4294967296;
     expected.memoryLightMinBytes = 1073741824;
+    expected.predispatchMs = 1500;
     expected.autoscaleHook = u"/usr/local/bin/orrery-scale --pool etl"_s;
     expected.scaleOutQueueLength = 50;
     expected.scaleOutAverageWaitSecs = 120;
@@ -314,6 +316,10 @@ void tst_MasterConfig::errors_data()
     QTest::newRow("cpu-bands-crossed")
             << "scheduling:\n  cpu_any_below: 95\n  cpu_light_max: 90\n"_ba
             << ErrorCode::InvalidValue << 2 << 18;
+    QTest::newRow("predispatch-negative")
+            << "scheduling:\n  predispatch_ms: -1\n"_ba << ErrorCode::InvalidValue << 2 << 19;
+    QTest::newRow("predispatch-over-an-hour")
+            << "scheduling:\n  predispatch_ms: 3600001\n"_ba << ErrorCode::InvalidValue << 2 << 19;
     QTest::newRow("autoscale-cpu-over-100")
             << "autoscale:\n  fleet_cpu_above: 180\n"_ba << ErrorCode::InvalidValue << 2 << 20;
     QTest::newRow("autoscale-in-above-out")

@@ -1,0 +1,295 @@
+// Pre-dispatch in a running engine (EngineOptions::predispatch): the engine in process on a
+// ManualClock, a real WssServer on loopback and test agents that speak the protocol by hand.
+// When the run of a fire is created and sent, with which start_at_ms, what is decided at the
+// instant instead, and a restart of the master in between.
+
+#include "enginetestutil.h"
+#include "fakeagent.h"
+
+#include <master/engine/engine.h>
+#include <net/wssserver.h>
+#include <store/store.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Orrery;
+using namespace Orrery::Master;
+using namespace Orrery::Net;
+using namespace Qt::Literals::StringLiterals;
+using namespace EngineTest;
+
+namespace {
+
+const QDateTime kStart = utc(2026, 3, 1, 0, 0, 30);
+const QDateTime kInstant = utc(2026, 3, 1, 0, 1, 0);  // "0 * * * * *" fires here first
+constexpr qint64 kLeadMs = 1000;
+
+void settle()
+{
+    QTest::qWait(150);
+}
+
+}  // namespace
+
+class tst_EnginePredispatch : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+
+    void sentALeadEarlyWithTheInstantInTheAgentsClock();
+    void forbidWithAnActiveRunIsDecidedAtTheInstant();
+    void restartBetweenPredispatchAndInstant();
+
+private:
+    void startEngine();
+    std::unique_ptr<FakeAgent> connectAgent(const QString &node, const QString &credential = {});
+    Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
+    JobId createJob(const QString &name);
+    void at(const QDateTime &t);  // moves the clock and lets the engine fire what is due
+
+    QTemporaryDir m_tmp;
+    QSslConfiguration m_serverTls;
+    QSslConfiguration m_clientTls;
+    ManualClock m_clock{kStart};
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<WssServer> m_server;
+    QHash<QString, QString> m_credentials;
+    int m_dbCount = 0;
+};
+
+void tst_EnginePredispatch::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    const Result<LoopbackTls> tls = loopbackTls(m_tmp.filePath(u"pki"_s));
+    QVERIFY2(tls, qPrintable(errorText(tls)));
+    m_serverTls = tls->server;
+    m_clientTls = tls->client;
+}
+
+void tst_EnginePredispatch::startEngine()
+{
+    if (!m_store) {
+        m_clock.set(kStart);
+        m_credentials.clear();
+        auto store = Store::open(
+                u"sqlite:"_s + m_tmp.path() + u"/db%1/orrery.db"_s.arg(++m_dbCount), m_clock);
+        QVERIFY2(store, qPrintable(errorText(store)));
+        m_store = std::move(*store);
+    }
+    EngineOptions options;
+    options.heartbeatIntervalMs = 1000;
+    options.predispatch.leadMs = kLeadMs;
+    m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
+    QVERIFY(m_engine->start());
+    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
+    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
+    auto port = m_server->listen(QHostAddress::LocalHost, 0);
+    QVERIFY2(port, qPrintable(errorText(port)));
+}
+
+void tst_EnginePredispatch::cleanup()
+{
+    m_server.reset();
+    m_engine.reset();
+    m_store.reset();
+}
+
+std::unique_ptr<FakeAgent> tst_EnginePredispatch::connectAgent(const QString &node,
+                                                               const QString &credential)
+{
+    QUrl url;
+    url.setScheme(u"wss"_s);
+    url.setHost(u"127.0.0.1"_s);
+    url.setPort(m_server->port());
+    auto agent = std::make_unique<FakeAgent>(url, m_clientTls);
+    if (!agent->waitConnected())
+        return nullptr;
+    QString secret = credential;
+    if (secret.isEmpty()) {
+        auto token = m_store->createEnrolToken(m_clock.now().addSecs(3600));
+        if (!token)
+            return nullptr;
+        Protocol::EnrolBody enrol;
+        enrol.token = token->plaintext;
+        enrol.nodeName = node;
+        enrol.hostname = node;
+        agent->send(enrol);
+        auto enrolled = Protocol::bodyOf<Protocol::EnrolledBody>(
+                agent->take(Protocol::EnrolledBody::type()));
+        if (!enrolled)
+            return nullptr;
+        secret = enrolled->credential;
+        m_credentials.insert(node, secret);
+        agent->send(hello(node, secret));
+    }
+    return agent;
+}
+
+Protocol::RunDispatchBody tst_EnginePredispatch::takeDispatch(FakeAgent &agent)
+{
+    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
+            agent.take(Protocol::RunDispatchBody::type()));
+    return body ? *body : Protocol::RunDispatchBody();
+}
+
+JobId tst_EnginePredispatch::createJob(const QString &name)
+{
+    Job job;
+    job.name = name;
+    job.schedule = u"0 * * * * *"_s;  // every minute at second 0
+    job.command = u"true"_s;
+    auto created = m_engine->createJob(job, tester());
+    return created ? created->job.id : JobId();
+}
+
+void tst_EnginePredispatch::at(const QDateTime &t)
+{
+    m_clock.set(t);
+    m_engine->processDueFires();
+}
+
+// The run is created a lead before the instant and sent with the instant in the agent's clock
+// (this agent is 5 s ahead); the fire is not made again at the instant, not even after an edit.
+void tst_EnginePredispatch::sentALeadEarlyWithTheInstantInTheAgentsClock()
+{
+    startEngine();
+    auto agent = connectAgent(u"n1"_s);
+    QVERIFY(agent);
+    QVERIFY(!agent->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    Protocol::HeartbeatBody hb;
+    hb.clockMs = m_clock.nowMs() + 5000;
+    agent->send(hb);
+    QTRY_VERIFY_WITH_TIMEOUT(m_engine->nodes().value(0).lastHeartbeat.has_value(), kAgentTimeout);
+    const JobId job = createJob(u"report"_s);
+    QVERIFY(job.isValid());
+
+    at(kInstant.addMSecs(-kLeadMs - 1));
+    QCOMPARE(m_engine->activeRunCount(), 0);
+    at(kInstant.addMSecs(-kLeadMs));
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    const Protocol::RunDispatchBody dispatch = takeDispatch(*agent);
+    QVERIFY(dispatch.runId.isValid());
+    QCOMPARE(dispatch.startAtMs, kInstant.toMSecsSinceEpoch() + 5000);
+    auto run = m_store->run(dispatch.runId);
+    QVERIFY(run);
+    QCOMPARE(run->run.state(), RunState::Waiting);
+    QCOMPARE(run->trigger, RunTrigger::Schedule);
+    QCOMPARE(run->scheduledAt, kInstant);
+    QCOMPARE(m_engine->nodes().value(0).running, 1);  // the held run takes its slot
+    QCOMPARE(m_engine->nextFireTime(job), std::optional(kInstant.addSecs(60)));
+
+    // An edit before the instant keeps the fire pre-dispatched, and the next one next.
+    auto record = m_engine->findJob(u"report"_s);
+    QVERIFY(record);
+    Job edited = record->job;
+    edited.description = u"edited"_s;
+    QVERIFY(m_engine->updateJob(edited, tester()));
+    QCOMPARE(m_engine->nextFireTime(job), std::optional(kInstant.addSecs(60)));
+    at(kInstant);
+    settle();
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+
+    // The agent starts it at the instant and reports the time the child was spawned.
+    Protocol::RunStartedBody started;
+    started.runId = dispatch.runId;
+    started.attempt = dispatch.attempt;
+    started.pid = 4242;
+    started.startedAtMs = dispatch.startAtMs + 1;  // agent clock
+    agent->send(started);
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->run(dispatch.runId)->run.state(), RunState::Running,
+                              kAgentTimeout);
+    QCOMPARE(m_store->run(dispatch.runId)->run.currentAttempt().startedAt.toMSecsSinceEpoch(),
+             dispatch.startAtMs + 1);
+}
+
+// Forbid (the default) with a run still active a lead before the instant: no pre-dispatch;
+// the fire is taken at the instant, where forbid decides (here: the other run has ended, so
+// the fire runs, sent without a start time).
+void tst_EnginePredispatch::forbidWithAnActiveRunIsDecidedAtTheInstant()
+{
+    startEngine();
+    auto agent = connectAgent(u"n1"_s);
+    QVERIFY(agent);
+    QVERIFY(!agent->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    const JobId job = createJob(u"guarded"_s);
+    QVERIFY(job.isValid());
+    auto manual = m_engine->runJob(job, tester());
+    QVERIFY(manual);
+    const Protocol::RunDispatchBody first = takeDispatch(*agent);
+    QCOMPARE(first.runId, manual->run.id());
+    QCOMPARE(first.startAtMs, qint64(0));  // manual runs start at once
+
+    at(kInstant.addMSecs(-kLeadMs));
+    settle();
+    QCOMPARE(m_engine->activeRunCount(), 1);  // only the manual run
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+
+    m_clock.set(kInstant.addMSecs(-200));
+    const QString id = agent->send(result(first, RunState::Success, 0, m_clock.now()));
+    QCOMPARE(agent->take(Protocol::AckBody::type()).re, id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->activeRunCount(), 0, kAgentTimeout);
+
+    at(kInstant);
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    const Protocol::RunDispatchBody fired = takeDispatch(*agent);
+    QVERIFY(fired.runId.isValid());
+    QVERIFY(fired.runId != first.runId);
+    QCOMPARE(fired.startAtMs, qint64(0));
+    QCOMPARE(m_store->run(fired.runId)->scheduledAt, kInstant);
+}
+
+// The master restarts after the pre-dispatch and before the instant: the fire is not made a
+// second time, the run stays with the agent that holds it (its hello lists it), and it is
+// never sent anywhere else.
+void tst_EnginePredispatch::restartBetweenPredispatchAndInstant()
+{
+    startEngine();
+    auto agent = connectAgent(u"n1"_s);
+    QVERIFY(agent);
+    QVERIFY(!agent->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    const JobId job = createJob(u"survivor"_s);
+    QVERIFY(job.isValid());
+    at(kInstant.addMSecs(-kLeadMs));
+    const Protocol::RunDispatchBody dispatch = takeDispatch(*agent);
+    QVERIFY(dispatch.runId.isValid());
+    QCOMPARE(dispatch.startAtMs, kInstant.toMSecsSinceEpoch());
+
+    agent.reset();
+    m_server.reset();
+    m_engine.reset();
+    m_clock.set(kInstant.addMSecs(-500));
+    startEngine();
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    QCOMPARE(m_engine->nextFireTime(job), std::optional(kInstant.addSecs(60)));
+
+    agent = connectAgent(u"n1"_s, m_credentials.value(u"n1"_s));
+    QVERIFY(agent);
+    Protocol::HelloBody h = hello(u"n1"_s, m_credentials.value(u"n1"_s));
+    h.running = {Protocol::RunRef{dispatch.runId, dispatch.attempt}};
+    agent->send(h);
+    QVERIFY(!agent->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    settle();
+    QCOMPARE(agent->count(Protocol::RunStopBody::type()), 0);
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+    QCOMPARE(m_engine->nodes().value(0).running, 1);
+
+    at(kInstant);
+    settle();
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+    const QString id = agent->send(result(dispatch, RunState::Success, 0, m_clock.now()));
+    QCOMPARE(agent->take(Protocol::AckBody::type()).re, id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->activeRunCount(), 0, kAgentTimeout);
+    QCOMPARE(m_store->run(dispatch.runId)->run.state(), RunState::Success);
+}
+
+QTEST_GUILESS_MAIN(tst_EnginePredispatch)
+#include "tst_enginepredispatch.moc"
