@@ -547,6 +547,22 @@
         <source>C&amp;ondition:</source>
         <translation>C&amp;ondition:</translation>
     </message>
+    <message>
+        <source>command on the node; the job runs only if it exits 0</source>
+        <translation>command on the node; the job runs only if it exits 0</translation>
+    </message>
+    <message>
+        <source>C&amp;heck command:</source>
+        <translation>C&amp;heck command:</translation>
+    </message>
+    <message>
+        <source>default (%1 s)</source>
+        <translation>default (%1 s)</translation>
+    </message>
+    <message>
+        <source>Check timeo&amp;ut:</source>
+        <translation>Check timeo&amp;ut:</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Editor::MoveJobsCommand</name>

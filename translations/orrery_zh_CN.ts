@@ -546,6 +546,22 @@
         <source>C&amp;ondition:</source>
         <translation>条件(&amp;O)：</translation>
     </message>
+    <message>
+        <source>command on the node; the job runs only if it exits 0</source>
+        <translation>在节点上运行的命令；仅当它以 0 退出时才运行作业</translation>
+    </message>
+    <message>
+        <source>C&amp;heck command:</source>
+        <translation>检查命令(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>default (%1 s)</source>
+        <translation>默认（%1 秒）</translation>
+    </message>
+    <message>
+        <source>Check timeo&amp;ut:</source>
+        <translation>检查超时(&amp;U)：</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Editor::MoveJobsCommand</name>

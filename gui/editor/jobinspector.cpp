@@ -114,6 +114,16 @@ JobInspector::JobInspector(PipelineDocument *document, QWidget *parent)
     m_condition->setObjectName(u"condition"_s);
     m_condition->setPlaceholderText(tr("run only when this holds"));
     form->addRow(tr("C&ondition:"), m_condition);
+    m_check = new QLineEdit(m_form);
+    m_check->setObjectName(u"check"_s);
+    m_check->setPlaceholderText(tr("command on the node; the job runs only if it exits 0"));
+    form->addRow(tr("C&heck command:"), m_check);
+    m_checkTimeout = new QSpinBox(m_form);
+    m_checkTimeout->setObjectName(u"check_timeout"_s);
+    m_checkTimeout->setRange(0, 24 * 3600);
+    m_checkTimeout->setSuffix(tr(" s"));
+    m_checkTimeout->setSpecialValueText(tr("default (%1 s)").arg(kDefaultCheckTimeoutSecs));
+    form->addRow(tr("Check timeo&ut:"), m_checkTimeout);
     m_dependencies = new QLabel(m_form);
     m_dependencies->setWordWrap(true);
     form->addRow(tr("Runs after:"), m_dependencies);
@@ -276,6 +286,21 @@ JobInspector::JobInspector(PipelineDocument *document, QWidget *parent)
             return true;
         });
     });
+    connect(m_check, &QLineEdit::editingFinished, this, [this] {
+        const QString text = m_check->text().trimmed();
+        edit([&](Job &j) {
+            j.check = text;
+            if (text.isEmpty())
+                j.checkTimeoutSecs = 0;  // a timeout without a check is not valid
+            return true;
+        });
+    });
+    connect(m_checkTimeout, &QSpinBox::editingFinished, this, [this] {
+        edit([this](Job &j) {
+            j.checkTimeoutSecs = m_checkTimeout->value();
+            return true;
+        });
+    });
     connect(m_enabled, &QCheckBox::clicked, this, [this](bool on) {
         edit([on](Job &j) {
             j.enabled = on;
@@ -355,6 +380,9 @@ void JobInspector::refresh()
                                               : QString());
     m_window->setText(job->window ? Cron::dailyWindowText(*job->window) : QString());
     m_condition->setText(job->condition);
+    m_check->setText(job->check);
+    m_checkTimeout->setValue(int(job->checkTimeoutSecs));
+    m_checkTimeout->setEnabled(!job->check.isEmpty());
     m_dependencies->setText(job->dependencies.isEmpty()
                                     ? tr("(nothing: starts by its schedule or by hand)")
                                     : dependenciesToText(job->dependencies));

@@ -71,6 +71,8 @@ private:
     QLineEdit *m_notBefore;
     QLineEdit *m_window;
     QLineEdit *m_condition;
+    QLineEdit *m_check;
+    QSpinBox *m_checkTimeout;
     QLabel *m_dependencies;
     QCheckBox *m_enabled;
 };

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTest>
 #include <QTimeZone>
 
@@ -26,6 +27,7 @@ private slots:
     void editsBecomeUndoCommands();
     void refusesADuplicateName();
     void timeDependenciesAndCondition();
+    void checkCommand();
 };
 
 void tst_JobInspector::labelsFromText_data()
@@ -175,6 +177,42 @@ void tst_JobInspector::timeDependenciesAndCondition()
     doc.undoStack()->undo();
     QCOMPARE(doc.pipeline(), chain());
     QCOMPARE(window->text(), QString());
+}
+
+void tst_JobInspector::checkCommand()
+{
+    PipelineDocument doc;
+    doc.load(chain());
+    JobInspector inspector(&doc);
+    inspector.setJob(doc.idOf(u"c"_s));
+    auto *check = qobject_cast<QLineEdit *>(inspector.field(u"check"_s));
+    auto *timeout = qobject_cast<QSpinBox *>(inspector.field(u"check_timeout"_s));
+    QVERIFY(check && timeout);
+    QVERIFY(!timeout->isEnabled());  // nothing to time yet
+    check->setText(u"  test -f /data/ready/${date} "_s);
+    emit check->editingFinished();
+    QCOMPARE(doc.pipeline().job(u"c"_s)->check, u"test -f /data/ready/${date}"_s);
+    QVERIFY(timeout->isEnabled());
+    timeout->setValue(30);
+    emit timeout->editingFinished();
+    QCOMPARE(doc.pipeline().job(u"c"_s)->checkTimeoutSecs, 30);
+    QCOMPARE(doc.undoStack()->count(), 2);
+
+    // Clearing the check clears its timeout in the same step (check_timeout needs a check).
+    check->clear();
+    emit check->editingFinished();
+    QCOMPARE(doc.pipeline().job(u"c"_s)->check, QString());
+    QCOMPARE(doc.pipeline().job(u"c"_s)->checkTimeoutSecs, 0);
+    QCOMPARE(doc.undoStack()->count(), 3);
+
+    doc.undoStack()->undo();  // the fields follow the document
+    QCOMPARE(check->text(), u"test -f /data/ready/${date}"_s);
+    QCOMPARE(timeout->value(), 30);
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    QCOMPARE(doc.pipeline(), chain());
+    QCOMPARE(check->text(), QString());
+    QVERIFY(!timeout->isEnabled());
 }
 
 QTEST_MAIN(tst_JobInspector)
