@@ -2,6 +2,7 @@
 // (agent idle RSS; master RSS with 100,000 jobs and 1,000 simulated agents over TLS).
 //
 //   bench_scale [--jobs 100000] [--seconds 60] [--burst 1000] [--agents 1000]
+//               [--predispatch-ms 0]
 //   bench_scale --simulate-agents N --url wss://... --ca FILE --tokens FILE   (load generator)
 //
 // The master is the engine in this process (the same Engine, Store and TLS WebSocket server
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -143,6 +145,9 @@ int main(int argc, char **argv)
     parser.addOption({u"burst"_s, u"Jobs that fire on the same second."_s, u"N"_s, u"1000"_s});
     parser.addOption(
             {u"agents"_s, u"Simulated agents for the memory figure."_s, u"N"_s, u"1000"_s});
+    parser.addOption({u"predispatch-ms"_s,
+                      u"Pre-dispatch lead (master.yaml scheduling.predispatch_ms), 0 = off."_s,
+                      u"MS"_s, u"0"_s});
     parser.addOption({u"simulate-agents"_s, u"Load generator mode."_s, u"N"_s});
     parser.addOption({u"url"_s, u"Load generator: master URL."_s, u"URL"_s});
     parser.addOption({u"ca"_s, u"Load generator: CA file."_s, u"FILE"_s});
@@ -159,8 +164,11 @@ int main(int argc, char **argv)
     const int burst = parser.value(u"burst"_s).toInt();
     const int simulated = parser.value(u"agents"_s).toInt();
 
+    Master::EngineOptions options;
+    options.predispatch.leadMs = parser.value(u"predispatch-ms"_s).toLongLong();
+    std::printf("pre-dispatch lead: %lld ms\n", options.predispatch.leadMs);
     QTemporaryDir dir;
-    Bench::BenchMaster master(dir.path());
+    Bench::BenchMaster master(dir.path(), options);
     QString error;
     if (!master.start(&error)) {
         std::fprintf(stderr, "bench_scale: %s\n", qPrintable(error));
@@ -235,7 +243,10 @@ int main(int argc, char **argv)
         QElapsedTimer drain;
         drain.start();
         master.waitUntil([] { return false; }, 2000);  // the fire timer's first turns
-        master.waitUntil([&] { return master.engine().activeRunCount() <= 60; }, 120000);
+        // With pre-dispatch, the runs of the next `lead` ms are active (held) as well.
+        const qint64 held = qint64(
+                std::ceil(double(jobCount) / 1800.0 * double(options.predispatch.leadMs) / 1000.0));
+        master.waitUntil([&] { return master.engine().activeRunCount() <= 60 + held; }, 120000);
         sampleFromMs = (QDateTime::currentMSecsSinceEpoch() / 1000 + 1) * 1000;
         sampleToMs = sampleFromMs + qint64(seconds) * 1000;
         // The fires the window holds: job i fires at second i % 60 of minutes m and m + 30,
