@@ -9,6 +9,10 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Orrery::Net {
@@ -108,11 +112,16 @@ WssServer::WssServer(const QSslConfiguration &tls, const ChannelOptions &options
     : QObject(parent)
     , m_tcp(new Internal::TlsListener(tls, this))
     , m_ws(new QWebSocketServer(u"orrery"_s, QWebSocketServer::NonSecureMode, this))
+    , m_trimTimer(new QTimer(this))
     , m_options(options)
 {
     m_ws->setHandshakeTimeout(10000);
+    m_trimTimer->setSingleShot(true);
+    m_trimTimer->setInterval(1000);
+    connect(m_trimTimer, &QTimer::timeout, this, [] { releaseFreedMemory(); });
     connect(m_tcp, &Internal::TlsListener::encrypted, this, &WssServer::onEncrypted);
     connect(m_tcp, &Internal::TlsListener::failed, this, &WssServer::handshakeFailed);
+    connect(m_tcp, &Internal::TlsListener::failed, this, &WssServer::noteHandshakeEnded);
     connect(m_tcp, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         qCWarning(lcServer).noquote() << "accept failed:" << m_tcp->errorString();
     });
@@ -205,6 +214,21 @@ void WssServer::onUpgraded()
         qCDebug(lcServer).noquote() << "connection from" << channel->peer();
         emit connected(channel);
     }
+    noteHandshakeEnded();
+}
+
+void WssServer::noteHandshakeEnded()
+{
+    m_trimTimer->start();  // restarted by every handshake of a burst: fires once it is over
+}
+
+bool releaseFreedMemory()
+{
+#if defined(__GLIBC__)
+    return malloc_trim(0) != 0;
+#else
+    return false;
+#endif
 }
 
 }  // namespace Orrery::Net

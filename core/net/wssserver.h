@@ -11,6 +11,7 @@
 #include <QSslConfiguration>
 
 class QSslSocket;
+class QTimer;
 class QWebSocketServer;
 
 namespace Orrery::Net {
@@ -19,6 +20,11 @@ namespace Internal {
 class TlsListener;
 }
 
+// Gives the free pages of the heap back to the system (glibc's malloc_trim(0)); true when it
+// released some. Freed memory otherwise stays resident until malloc reuses it. Does nothing
+// (false) with another C library.
+bool releaseFreedMemory();
+
 // A TLS-only WebSocket server (wss://). Accepts TCP connections, runs the TLS server
 // handshake on a QSslSocket with a timeout (our own small QTcpServer: QSslServer 6.4 reported
 // nothing at all for a plain ws:// client in our tests, not even after its handshake timeout), sets
@@ -26,6 +32,11 @@ class TlsListener;
 // hands the encrypted socket to a QWebSocketServer in non-secure mode for the upgrade. A client
 // that speaks plain ws:// or plain HTTP fails the TLS handshake and is dropped (logged at debug).
 // Every accepted connection becomes a Channel (child of the server).
+// A TLS handshake allocates and frees far more than the connection keeps (key exchange,
+// certificate chains, Qt's socket set-up); glibc keeps the freed pages resident. Once no
+// handshake has ended for a second, the server gives the free heap pages back to the system
+// (malloc_trim), so a burst of connections (1,000 agents reconnecting) does not leave the
+// master larger than what it holds.
 class WssServer final : public QObject
 {
     Q_OBJECT
@@ -56,9 +67,13 @@ signals:
 private:
     void onEncrypted(QSslSocket *socket);
     void onUpgraded();
+    // A connection came up or failed its handshake: the heap is trimmed once the handshakes
+    // have been quiet for a while (releaseFreedMemory).
+    void noteHandshakeEnded();
 
     Internal::TlsListener *m_tcp;
     QWebSocketServer *m_ws;
+    QTimer *m_trimTimer;
     // Sockets handed to m_ws and not yet upgraded: each becomes its Channel's transport.
     QList<QPointer<QSslSocket>> m_upgrading;
     ChannelOptions m_options;
