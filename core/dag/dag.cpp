@@ -577,4 +577,99 @@ QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &
     return ready;
 }
 
+DependencyIndex::DependencyIndex(const Pipeline &pipeline) : m_pipeline(pipeline)
+{
+    const Graph graph(m_pipeline);
+    const std::vector<int> order = kahnOrder(graph, true);
+    std::vector<int> rankOf(size_t(graph.nodeCount()), -1);
+    m_jobAt = order;
+    m_rank.reserve(qsizetype(order.size()));
+    for (size_t r = 0; r < order.size(); ++r) {
+        rankOf[size_t(order[r])] = int(r);
+        m_rank.insert(m_pipeline.jobs.at(order[r]).name, int(r));
+    }
+    m_downstream.resize(order.size());
+    for (size_t r = 0; r < order.size(); ++r) {
+        std::vector<int> &out = m_downstream[r];
+        for (int e : graph.out[size_t(order[r])])
+            out.push_back(rankOf[size_t(graph.edges[size_t(e)].to)]);
+        std::sort(out.begin(), out.end());
+    }
+}
+
+const Job *DependencyIndex::job(const QString &name) const
+{
+    const auto it = m_rank.constFind(name);
+    return it == m_rank.cend() ? nullptr : &m_pipeline.jobs.at(m_jobAt[size_t(*it)]);
+}
+
+QStringList DependencyIndex::jobs() const
+{
+    QStringList names;
+    names.reserve(qsizetype(m_jobAt.size()));
+    for (int i : m_jobAt)
+        names.append(m_pipeline.jobs.at(i).name);
+    return names;
+}
+
+QStringList DependencyIndex::downstream(const QString &name) const
+{
+    QStringList names;
+    const auto it = m_rank.constFind(name);
+    if (it == m_rank.cend())
+        return names;
+    for (int r : m_downstream[size_t(*it)])
+        names.append(m_pipeline.jobs.at(m_jobAt[size_t(r)]).name);
+    return names;
+}
+
+QList<Decision> advance(const DependencyIndex &index, QHash<QString, RunState> &states,
+                        const QStringList &candidates, const VariablesFunction &variables)
+{
+    std::priority_queue<int, std::vector<int>, std::greater<>> next;
+    std::vector<bool> queued(index.m_jobAt.size(), false);
+    const auto push = [&](int rank) {
+        if (!queued[size_t(rank)]) {
+            queued[size_t(rank)] = true;
+            next.push(rank);
+        }
+    };
+    for (const QString &name : candidates) {
+        const auto it = index.m_rank.constFind(name);
+        if (it != index.m_rank.cend())
+            push(*it);
+    }
+    QList<Decision> decisions;
+    while (!next.empty()) {
+        const int rank = next.top();
+        next.pop();
+        const Job &job = index.m_pipeline.jobs.at(index.m_jobAt[size_t(rank)]);
+        if (states.contains(job.name))
+            continue;
+        Readiness r = Readiness::Ready;
+        if (job.condition.isEmpty()) {
+            r = readiness(job, states);
+        } else {
+            // The condition decides once the order dependencies are satisfied.
+            Job orderOnly = job;
+            orderOnly.condition.clear();
+            r = readiness(orderOnly, states);
+            if (r == Readiness::Ready)
+                r = readiness(job, states,
+                              variables ? variables(job, states) : QHash<QString, QString>());
+        }
+        if (r == Readiness::Blocked)
+            continue;
+        decisions.append(Decision{job.name, r});
+        if (r == Readiness::Ready) {
+            states.insert(job.name, RunState::Waiting);
+            continue;
+        }
+        states.insert(job.name, RunState::Skipped);
+        for (int down : index.m_downstream[size_t(rank)])
+            push(down);
+    }
+    return decisions;
+}
+
 } // namespace Orrery::Dag

@@ -7,6 +7,9 @@
 #include <QList>
 #include <QStringList>
 
+#include <functional>
+#include <vector>
+
 namespace Orrery::Dag {
 
 // Every problem of the pipeline's graph, in file order: DuplicateName, SelfDependency,
@@ -106,5 +109,55 @@ QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunSta
 // of a duplicated name counts.
 QStringList readyJobs(const Pipeline &pipeline, const QHash<QString, RunState> &states,
                       const QHash<QString, QString> &variables = {});
+
+// What advance() decided for one job: Ready (start it) or Skip.
+struct Decision
+{
+    QString job;
+    Readiness readiness = Readiness::Ready;
+};
+
+// The variables a job's condition sees (conditionVariables() of its upstream jobs), asked for
+// only for jobs with a condition whose order dependencies are satisfied.
+using VariablesFunction = std::function<QHash<QString, QString>(
+        const Job &job, const QHash<QString, RunState> &states)>;
+
+class DependencyIndex;
+
+// One step of a pipeline run: looks at the `candidates` (job names; jobs that have a state, and
+// unknown names, are left alone) and returns those that are now Ready or Skip, in topological
+// order. `states` is updated on the way: a Skip job becomes `skipped` and its own downstream jobs
+// are looked at in turn (skips propagate, and a job behind it through `finished` can become
+// Ready), a Ready job becomes `waiting`. Blocked jobs stay without a state.
+// With every job as a candidate it decides what propagateSkips() followed by readyJobs() (after
+// recording the skips) would; after one job ended, its downstream() are enough.
+QList<Decision> advance(const DependencyIndex &index, QHash<QString, RunState> &states,
+                        const QStringList &candidates, const VariablesFunction &variables = {});
+
+// A pipeline's dependency graph kept while its runs are followed: every job with its direct
+// downstream jobs, in the order of readyJobs(). Built once per pipeline definition, so that
+// what happens after one job of a pipeline run ends costs in proportion to that job's direct
+// downstream, not to the size of the pipeline.
+class DependencyIndex final
+{
+public:
+    explicit DependencyIndex(const Pipeline &pipeline);
+
+    const Pipeline &pipeline() const { return m_pipeline; }
+    // The first job of that name, or nullptr.
+    const Job *job(const QString &name) const;
+    // Every job, in topological order (as readyJobs(): jobs on or behind a cycle last).
+    QStringList jobs() const;
+    // The jobs that depend on `name`, in topological order; empty for an unknown name.
+    QStringList downstream(const QString &name) const;
+
+private:
+    friend QList<Decision> advance(const DependencyIndex &, QHash<QString, RunState> &,
+                                   const QStringList &, const VariablesFunction &);
+    Pipeline m_pipeline;
+    QHash<QString, int> m_rank;                  // name -> position in the topological order
+    std::vector<int> m_jobAt;                    // rank -> index in m_pipeline.jobs
+    std::vector<std::vector<int>> m_downstream;  // rank -> ranks of its direct downstream jobs
+};
 
 } // namespace Orrery::Dag

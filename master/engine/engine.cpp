@@ -222,6 +222,7 @@ void Engine::Private::rebuildPipeline(const QString &name)
         if (e.record.pipeline == name)
             p.jobs.append(e.record.job);
     }
+    pipelineChanged(name);
     if (p.jobs.isEmpty()) {
         pipelines.remove(name);
         return;

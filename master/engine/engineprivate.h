@@ -7,6 +7,7 @@
 #include "jobvalidation.h"
 
 #include <dag/condition.h>
+#include <dag/dag.h>
 #include <master/scheduling/autoscale.h>
 #include <master/scheduling/firequeue.h>
 #include <master/scheduling/locks.h>
@@ -22,6 +23,7 @@
 #include <QTimer>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -80,6 +82,28 @@ struct ActiveRun
     // instant (master clock) its child starts at; 0 = at once.
     qint64 startAtMs = 0;
     int redispatches = 0;  // held runs sent again after their node vanished (not retries)
+};
+
+// A pipeline run that has not ended, as the engine follows it: the state of each of its runs
+// by job. Built from the store when the pipeline run starts, after a restart or a re-run
+// (Engine::Private::livePipelineRun), updated as its runs are created and end
+// (notePipelineRun), dropped when every run has ended (progressPipeline).
+struct PipelineRunLive
+{
+    qint64 id = 0;
+    QString pipeline;
+    RunTrigger trigger = RunTrigger::Schedule;  // the first run's, given to every run
+    QDateTime scheduledAt;
+    QHash<QString, QList<std::pair<RunId, RunState>>> runs;  // by job, oldest first
+    // What the pipeline's DAG sees (Dag::advance): each started job's state, the runs of a
+    // broadcast job taken together. A job whose run waits for its upstream jobs has none.
+    QHash<QString, RunState> states;
+    QHash<QString, RunId> held;  // job -> its run waiting for its upstream jobs
+    QStringList ended;           // jobs that reached a final state since the last pass
+    int unfinished = 0;          // runs not in a final state
+    bool full = true;            // the next pass looks at every job (new, rebuilt, redefined)
+    // What ended jobs leave to the conditions of their downstream jobs, by job.
+    QHash<QString, Dag::UpstreamResult> upstream;
 };
 
 // A node as the engine sees it, connected or not.
@@ -188,9 +212,23 @@ struct Engine::Private
     QHash<qint64, QMap<QString, QString>> parameterCache;
     // Every job's time zone, shared by the jobs of one zone (check() fills it).
     mutable ZoneCache zones;
-    // What ended runs leave to their downstream conditions, by run id (for pipelines whose
-    // jobs have conditions; dropped when the pipeline run ends).
-    QHash<RunId, Dag::UpstreamResult> upstreamCache;
+    // The pipeline runs that have not ended (std::map: references stay valid while runs are
+    // created during a pass).
+    std::map<qint64, Internal::PipelineRunLive> pipelineRuns;
+    // Each pipeline's dependency index, built when first needed, dropped when it changes.
+    QHash<QString, std::shared_ptr<const Dag::DependencyIndex>> dependencyIndexes;
+    // The live state of a pipeline run, built from the store when the engine has none (nullptr
+    // when it has no runs or its pipeline is gone).
+    Internal::PipelineRunLive *livePipelineRun(qint64 pipelineRunId);
+    // A run of a pipeline run was created or changed state (waiting, or final): updates the
+    // live state and, when its job reached a final state, queues a pass of the pipeline run.
+    void notePipelineRun(qint64 pipelineRunId, const QString &job, RunId run, RunState state);
+    // A pipeline's definition changed: its live runs look at every job at their next pass.
+    void pipelineChanged(const QString &name);
+    std::shared_ptr<const Dag::DependencyIndex> dependencyIndex(const QString &pipeline);
+    // The condition variables of `job` in a pipeline run: parameters and its upstream results.
+    QHash<QString, QString> conditionVariables(Internal::PipelineRunLive &live, const Job &job,
+                                               const QHash<QString, RunState> &states);
     // Resource locks: asks for the job's locks (granted at once when free), and whether the run
     // holds all it needs (a job without locks always does).
     void requestLocks(const Internal::ActiveRun &run);

@@ -207,11 +207,8 @@ Result<QList<QDateTime>> Engine::backfill(const QString &name, const QDateTime &
 void Engine::Private::advanceBackfills()
 {
     for (auto b = backfills.begin(); b != backfills.end();) {
-        for (auto r = b->running.begin(); r != b->running.end();) {
-            const auto status = pipelineRunStatus(*r);
-            r = !status || status->state != PipelineRunState::Running ? b->running.erase(r)
-                                                                      : std::next(r);
-        }
+        for (auto r = b->running.begin(); r != b->running.end();)
+            r = pipelineRuns.count(*r) == 0 ? b->running.erase(r) : std::next(r);
         while (b->running.size() < b->concurrency && !b->pending.isEmpty()) {
             const QDateTime at = b->pending.takeFirst();
             auto id = startPipelineRun(b->pipeline, RunTrigger::Backfill, at, {});
@@ -265,6 +262,7 @@ Result<PipelineRunStatus> Engine::rerunPipelineRun(qint64 id, const Actor &actor
         return makeError(ErrorCode::NotFound,
                          Tr::tr("pipeline '%1' no longer exists").arg(status->pipeline));
     d->beginWork(false);
+    d->pipelineRuns.erase(id);  // rebuilt from the store with the runs queued again
     QStringList again;
     const QString reason = Tr::tr("re-run by %1").arg(actor.name);
     for (const RunRecord &r : std::as_const(status->runs)) {

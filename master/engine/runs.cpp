@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -65,7 +66,7 @@ Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger
     track(*record);
     emit q->runChanged(*record);
     if (record->pipelineRunId != 0)
-        pendingPipelineRuns.insert(record->pipelineRunId);
+        notePipelineRun(record->pipelineRunId, job.name, record->run.id(), record->run.state());
     if (job.command.trimmed().isEmpty())
         finishWithoutCommand(record->run.id());
     return record;
@@ -403,7 +404,7 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
     active.erase(it);
     emit q->runChanged(record);
     if (pipelineRunId != 0)
-        pendingPipelineRuns.insert(pipelineRunId);
+        notePipelineRun(pipelineRunId, record.run.jobName(), id, state);
 }
 
 void Engine::Private::startRetry(RunId id)
@@ -447,183 +448,277 @@ void Engine::Private::processPipelines()
     progressing = false;
 }
 
-void Engine::Private::progressPipeline(qint64 pipelineRunId)
+namespace {
+
+// A job's state from its runs (several for a broadcast job): the first that has not ended;
+// once all have, the first that did not succeed, or success.
+RunState jobState(const QList<std::pair<RunId, RunState>> &runs)
 {
+    std::optional<RunState> unsuccessful;
+    for (const auto &run : runs) {
+        if (!isFinal(run.second))
+            return run.second;
+        if (run.second != RunState::Success && !unsuccessful)
+            unsuccessful = run.second;
+    }
+    return unsuccessful.value_or(RunState::Success);
+}
+
+}  // namespace
+
+PipelineRunLive *Engine::Private::livePipelineRun(qint64 pipelineRunId)
+{
+    if (auto it = pipelineRuns.find(pipelineRunId); it != pipelineRuns.end())
+        return &it->second;
     auto runs = store.runsOfPipelineRun(pipelineRunId);
     if (!runs) {
         qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
                   qPrintable(runs.error().toString()));
-        return;
+        return nullptr;
     }
     if (runs->isEmpty())
-        return;
+        return nullptr;
     const RunRecord &root = runs->first();
     const auto rootJob = jobs.constFind(root.run.jobId());
-    if (rootJob == jobs.cend() || rootJob->record.pipeline.isEmpty())
-        return;
-    const auto pipeline = pipelines.constFind(rootJob->record.pipeline);
-    if (pipeline == pipelines.cend())
-        return;
-
-    bool hasConditions = false;
-    for (const Job &job : pipeline->jobs)
-        hasConditions = hasConditions || !job.condition.isEmpty();
-
-    QHash<QString, RunState> states;
-    QHash<QString, Dag::UpstreamResult> upstream;
-    QList<RunId> ended;
-    QHash<QString, RunId> waitingForUpstream;  // job -> its held (or holdable) run
+    if (rootJob == jobs.cend() || rootJob->record.pipeline.isEmpty()
+        || !pipelines.contains(rootJob->record.pipeline))
+        return nullptr;
+    PipelineRunLive live;
+    live.id = pipelineRunId;
+    live.pipeline = rootJob->record.pipeline;
+    live.trigger = root.trigger;
+    live.scheduledAt = root.scheduledAt;
     for (const RunRecord &r : std::as_const(*runs)) {
-        const auto a = active.find(r.run.id());
-        if (a != active.end() && a->state == RunState::Waiting && !a->dispatched && !a->retryPending
-            && (a->held || !a->gated) && a->pinnedNode.isEmpty()) {
-            // A waiting run counts as started only once its upstream jobs allow it.
-            const auto job = jobs.constFind(a->job);
-            if (a->held || (job != jobs.cend() && !job->record.job.dependencies.isEmpty())) {
-                waitingForUpstream.insert(r.run.jobName(), a->id);
-                continue;
-            }
-        }
+        const auto a = active.constFind(r.run.id());
         // A failed attempt with a retry to come is not the job's final word.
-        RunState state = a != active.end() && a->retryPending ? RunState::Waiting : r.run.state();
-        // Several runs of one job (broadcast): not final while one is not, then failed when
-        // one did not succeed.
-        if (const auto other = states.constFind(r.run.jobName()); other != states.cend()) {
-            if (!isFinal(*other) || (isFinal(state) && *other != RunState::Success))
-                state = *other;
+        const RunState state
+                = a != active.cend() && a->retryPending ? RunState::Waiting : r.run.state();
+        live.runs[r.run.jobName()].append({r.run.id(), state});
+        if (!isFinal(state))
+            ++live.unfinished;
+        if (a != active.cend() && a->state == RunState::Waiting && !a->dispatched
+            && !a->retryPending && (a->held || !a->gated) && a->pinnedNode.isEmpty()) {
+            // A waiting run counts as started only once its upstream jobs allow it (a re-run,
+            // or one that waited in the queue before a restart: released at the first pass).
+            const auto job = jobs.constFind(a->job);
+            if (a->held || (job != jobs.cend() && !job->record.job.dependencies.isEmpty()))
+                live.held.insert(r.run.jobName(), a->id);
         }
-        states.insert(r.run.jobName(), state);
-        if (!hasConditions || !isFinal(state))
+    }
+    for (auto it = live.runs.cbegin(); it != live.runs.cend(); ++it) {
+        if (!live.held.contains(it.key()))
+            live.states.insert(it.key(), jobState(it.value()));
+    }
+    return &pipelineRuns.emplace(pipelineRunId, std::move(live)).first->second;
+}
+
+void Engine::Private::notePipelineRun(qint64 pipelineRunId, const QString &job, RunId run,
+                                      RunState state)
+{
+    const auto it = pipelineRuns.find(pipelineRunId);
+    if (it == pipelineRuns.end()) {
+        pendingPipelineRuns.insert(pipelineRunId);  // built from the store at its next pass
+        return;
+    }
+    PipelineRunLive &live = it->second;
+    QList<std::pair<RunId, RunState>> &runs = live.runs[job];
+    auto r = std::find_if(runs.begin(), runs.end(),
+                          [run](const auto &p) { return p.first == run; });
+    if (r == runs.end()) {
+        runs.append({run, state});
+        if (!isFinal(state))
+            ++live.unfinished;
+    } else {
+        live.unfinished += int(!isFinal(state)) - int(!isFinal(r->second));
+        r->second = state;
+    }
+    if (live.held.contains(job))
+        return;
+    const RunState now = jobState(runs);
+    const auto before = live.states.constFind(job);
+    if (before != live.states.cend() && *before == now)
+        return;
+    live.states.insert(job, now);
+    live.upstream.remove(job);
+    if (isFinal(now)) {
+        live.ended.append(job);
+        pendingPipelineRuns.insert(pipelineRunId);
+    }
+}
+
+void Engine::Private::pipelineChanged(const QString &name)
+{
+    dependencyIndexes.remove(name);
+    for (auto &[id, live] : pipelineRuns) {
+        if (live.pipeline == name) {
+            live.full = true;
+            pendingPipelineRuns.insert(id);
+        }
+    }
+}
+
+std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(const QString &name)
+{
+    auto it = dependencyIndexes.find(name);
+    if (it == dependencyIndexes.end()) {
+        const auto pipeline = pipelines.constFind(name);
+        if (pipeline == pipelines.cend())
+            return nullptr;
+        it = dependencyIndexes.insert(name,
+                                      std::make_shared<const Dag::DependencyIndex>(*pipeline));
+    }
+    return *it;
+}
+
+QHash<QString, QString> Engine::Private::conditionVariables(PipelineRunLive &live, const Job &job,
+                                                            const QHash<QString, RunState> &states)
+{
+    QHash<QString, Dag::UpstreamResult> upstream;
+    for (const Dependency &dep : job.dependencies) {
+        const RunState state = states.value(dep.job, RunState::Waiting);
+        if (!isFinal(state))
             continue;
-        ended.append(r.run.id());
-        auto cached = upstreamCache.find(r.run.id());
-        if (cached == upstreamCache.end()) {
+        auto cached = live.upstream.find(dep.job);
+        if (cached == live.upstream.end()) {
             Dag::UpstreamResult result;
             result.state = state;
-            result.exitCode = r.run.currentAttempt().exitCode;
-            const int attempt = r.run.currentAttempt().number;
-            if (auto chunks = store.readOutput(r.run.id(), 100000); chunks) {
-                QByteArray out;
-                for (const OutputChunk &c : std::as_const(*chunks)) {
-                    if (c.attempt == attempt && c.stream == OutputStream::Stdout)
-                        out += c.data;
+            const QList<std::pair<RunId, RunState>> runs = live.runs.value(dep.job);
+            if (state != RunState::Skipped && !runs.isEmpty()) {
+                // The last run of the job (the last node's, for a broadcast job).
+                const RunId last = runs.last().first;
+                if (auto record = store.run(last)) {
+                    result.exitCode = record->run.currentAttempt().exitCode;
+                    const int attempt = record->run.currentAttempt().number;
+                    if (auto chunks = store.readOutput(last, 100000); chunks) {
+                        QByteArray out;
+                        for (const OutputChunk &c : std::as_const(*chunks)) {
+                            if (c.attempt == attempt && c.stream == OutputStream::Stdout)
+                                out += c.data;
+                        }
+                        result.outputs = Dag::parseOutputVariables(out).values;
+                    }
                 }
-                result.outputs = Dag::parseOutputVariables(out).values;
             }
-            cached = upstreamCache.insert(r.run.id(), result);
+            cached = live.upstream.insert(dep.job, result);
         }
-        upstream.insert(r.run.jobName(), *cached);
+        upstream.insert(dep.job, *cached);
     }
-    QHash<QString, QString> variables;
-    if (hasConditions) {
-        QMap<QString, QString> values = pipeline->parameters;
-        const QMap<QString, QString> given = runParameters(pipelineRunId);
-        for (auto it = given.cbegin(); it != given.cend(); ++it)
-            values.insert(it.key(), it.value());
-        variables = Dag::conditionVariables(values, upstream);
-    }
+    QMap<QString, QString> values;
+    if (const auto pipeline = pipelines.constFind(live.pipeline); pipeline != pipelines.cend())
+        values = pipeline->parameters;
+    const QMap<QString, QString> given = runParameters(live.id);
+    for (auto it = given.cbegin(); it != given.cend(); ++it)
+        values.insert(it.key(), it.value());
+    return Dag::conditionVariables(values, upstream);
+}
 
-    const QStringList skips = Dag::propagateSkips(*pipeline, states, variables);
-    for (const QString &name : skips) {
+void Engine::Private::progressPipeline(qint64 pipelineRunId)
+{
+    PipelineRunLive *live = livePipelineRun(pipelineRunId);
+    if (!live)
+        return;
+    const std::shared_ptr<const Dag::DependencyIndex> index = dependencyIndex(live->pipeline);
+    if (!index)
+        return;
+    // Which jobs may have become ready or skipped: every job on the first pass, else the
+    // direct downstream of the jobs that ended since the last one.
+    QStringList candidates;
+    if (live->full) {
+        candidates = index->jobs();
+        live->full = false;
+    } else {
+        for (const QString &job : std::as_const(live->ended))
+            candidates += index->downstream(job);
+    }
+    live->ended.clear();
+    // advance() records its decisions in the live states (ready: waiting; skip: skipped).
+    QHash<QString, RunState> &states = live->states;
+    const QList<Dag::Decision> decisions = Dag::advance(
+            *index, states, candidates, [this, live](const Job &job, const auto &current) {
+                return conditionVariables(*live, job, current);
+            });
+
+    for (const Dag::Decision &decision : decisions) {
+        const QString &name = decision.job;
         auto job = jobsByName.constFind(name);
         if (job == jobsByName.cend())
             continue;
         JobEntry &entry = jobs[*job];
+        const RunId held = live->held.take(name);
+        if (decision.readiness == Dag::Readiness::Ready) {
+            if (held.isValid()) {
+                auto run = active.find(held);
+                if (run != active.end() && run->held) {
+                    run->held = false;
+                    waitingReasons.remove(held);
+                    queueOrGate(*run);
+                    qCInfo(lcEngine, "pipeline run %lld: '%s' is ready again", pipelineRunId,
+                           qPrintable(name));
+                }
+                continue;
+            }
+            auto created = createRun(entry, live->trigger, live->scheduledAt, pipelineRunId);
+            if (!created) {
+                qCWarning(lcEngine, "pipeline run %lld: cannot start '%s': %s", pipelineRunId,
+                          qPrintable(name), qPrintable(created.error().toString()));
+                continue;
+            }
+            qCInfo(lcEngine, "pipeline run %lld: '%s' is ready", pipelineRunId, qPrintable(name));
+            continue;
+        }
         // The reason: the condition when the order dependencies were met and it decided.
         QString reason = Tr::tr("an upstream task did not end as required");
         if (!entry.record.job.condition.isEmpty()) {
             Job orderOnly = entry.record.job;
             orderOnly.condition.clear();
             if (Dag::readiness(orderOnly, states) == Dag::Readiness::Ready) {
-                const Result<bool> holds = Dag::evaluateCondition(entry.record.job, variables);
+                const Result<bool> holds = Dag::evaluateCondition(
+                        entry.record.job, conditionVariables(*live, entry.record.job, states));
                 reason = holds ? Tr::tr("its condition is false: %1")
                                          .arg(entry.record.job.condition)
                                : Tr::tr("its condition cannot be evaluated: %1")
                                          .arg(holds.error().message);
             }
         }
-        if (const RunId held = waitingForUpstream.take(name); held.isValid()) {
+        if (held.isValid()) {
             skipRun(held, reason);
-            states.insert(name, RunState::Skipped);
             continue;
         }
         NewRun nr;
         nr.job = entry.record.job.id;
         nr.jobName = name;
         nr.priority = entry.record.job.priority;
-        nr.trigger = root.trigger;
-        nr.scheduledAt = root.scheduledAt;
+        nr.trigger = live->trigger;
+        nr.scheduledAt = live->scheduledAt;
         nr.pipelineRunId = pipelineRunId;
         auto created = store.createRun(nr);
         if (!created) {
             qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
                       qPrintable(created.error().toString()));
-            return;
+            continue;
         }
         auto skipped
                 = store.transition(created->run.id(), 1, RunState::Skipped, clock.now(), reason);
         if (!skipped) {
             qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
                       qPrintable(skipped.error().toString()));
-            return;
+            continue;
         }
-        states.insert(name, RunState::Skipped);
-        if (hasConditions) {
-            Dag::UpstreamResult result;
-            result.state = RunState::Skipped;
-            upstreamCache.insert(created->run.id(), result);
-            upstream.insert(name, result);
-            ended.append(created->run.id());
-        }
+        live->runs[name].append({created->run.id(), RunState::Skipped});
         qCInfo(lcEngine, "pipeline run %lld: '%s' skipped: %s", pipelineRunId, qPrintable(name),
                qPrintable(reason));
         emit q->runChanged(*skipped);
     }
-    if (!skips.isEmpty()) {
-        pendingPipelineRuns.insert(pipelineRunId);  // a skip may make `finished` jobs ready
-        return;  // the variables are recomputed with the skipped jobs
-    }
-
-    const QStringList ready = Dag::readyJobs(*pipeline, states, variables);
-    for (const QString &name : ready) {
-        if (const RunId waiting = waitingForUpstream.take(name); waiting.isValid()) {
-            auto run = active.find(waiting);
-            if (run != active.end() && run->held) {
-                run->held = false;
-                waitingReasons.remove(waiting);
-                queueOrGate(*run);
-                qCInfo(lcEngine, "pipeline run %lld: '%s' is ready again", pipelineRunId,
-                       qPrintable(name));
-            }
-            continue;
-        }
-        auto job = jobsByName.constFind(name);
-        if (job == jobsByName.cend())
-            continue;
-        auto created = createRun(jobs[*job], root.trigger, root.scheduledAt, pipelineRunId);
-        if (!created) {
-            qCWarning(lcEngine, "pipeline run %lld: cannot start '%s': %s", pipelineRunId,
-                      qPrintable(name), qPrintable(created.error().toString()));
-            return;
-        }
-        qCInfo(lcEngine, "pipeline run %lld: '%s' is ready", pipelineRunId, qPrintable(name));
-    }
     // The rest still wait for their upstream jobs.
-    for (auto it = waitingForUpstream.cbegin(); it != waitingForUpstream.cend(); ++it) {
+    for (auto it = live->held.cbegin(); it != live->held.cend(); ++it) {
         auto run = active.find(it.value());
         if (run != active.end() && !run->held)
             hold(*run);
     }
-    if (ready.isEmpty() && waitingForUpstream.isEmpty()) {
-        // Nothing more will start: once every run has ended, forget what they left.
-        bool allEnded = true;
-        for (RunState state : std::as_const(states))
-            allEnded = allEnded && isFinal(state);
-        if (allEnded) {
-            for (RunId id : std::as_const(ended))
-                upstreamCache.remove(id);
-            parameterCache.remove(pipelineRunId);
-        }
+    if (live->ended.isEmpty() && live->unfinished == 0 && live->held.isEmpty()) {
+        // Every run has ended and nothing more will start: forget the pipeline run.
+        parameterCache.remove(pipelineRunId);
+        pipelineRuns.erase(pipelineRunId);
     }
 }
 

@@ -123,6 +123,10 @@ private slots:
     void readyJobs();
     void largeDag();
     void largeCycles();
+    void dependencyIndex();
+    void advance_data();
+    void advance();
+    void advanceFollowsARunLikeFullPasses();
 };
 
 void tst_Dag::validateAll_data()
@@ -666,6 +670,153 @@ void tst_Dag::largeCycles()
     }
     QCOMPARE(Dag::findCycles(pairs).size(), 1000);
     QCOMPARE(Dag::findCycles(pairs).at(1), (QStringList{u"p2"_s, u"p3"_s, u"p2"_s}));
+}
+
+namespace {
+
+// "a:ready", "b:skip"
+QStringList decided(const QList<Decision> &decisions)
+{
+    QStringList out;
+    for (const Decision &d : decisions)
+        out.append(d.job + u':' + readinessName(d.readiness));
+    return out;
+}
+
+}  // namespace
+
+void tst_Dag::dependencyIndex()
+{
+    const DependencyIndex index(
+            pipelineFrom({u"d <- b, c"_s, u"c <- a"_s, u"b <- a"_s, u"a"_s, u"e"_s}));
+    QCOMPARE(index.jobs(), (QStringList{u"a"_s, u"c"_s, u"b"_s, u"d"_s, u"e"_s}));
+    QCOMPARE(index.downstream(u"a"_s), (QStringList{u"c"_s, u"b"_s}));
+    QCOMPARE(index.downstream(u"b"_s), QStringList{u"d"_s});
+    QCOMPARE(index.downstream(u"d"_s), QStringList());
+    QCOMPARE(index.downstream(u"nope"_s), QStringList());
+    QVERIFY(index.job(u"c"_s));
+    QCOMPARE(index.job(u"c"_s)->dependencies.first().job, u"a"_s);
+    QCOMPARE(index.job(u"nope"_s), nullptr);
+}
+
+void tst_Dag::advance_data()
+{
+    QTest::addColumn<QStringList>("pipeline");
+    QTest::addColumn<QStringList>("states");
+    QTest::addColumn<QStringList>("candidates");
+    QTest::addColumn<QStringList>("decisions");
+
+    const QStringList chain{u"a"_s, u"b <- a"_s, u"c <- b"_s, u"d <- c"_s};
+    QTest::newRow("fresh-run-every-job")
+            << QStringList{u"a"_s, u"b <- a"_s, u"c"_s} << QStringList{}
+            << QStringList{u"c"_s, u"b"_s, u"a"_s} << QStringList{u"a:ready"_s, u"c:ready"_s};
+    QTest::newRow("downstream-ready") << chain << QStringList{u"a=success"_s} << QStringList{u"b"_s}
+                                      << QStringList{u"b:ready"_s};
+    QTest::newRow("blocked-downstream-not-returned")
+            << chain << QStringList{u"a=running"_s} << QStringList{u"b"_s} << QStringList{};
+    QTest::newRow("skip-propagates-past-candidates")
+            << chain << QStringList{u"a=failed"_s} << QStringList{u"b"_s}
+            << QStringList{u"b:skip"_s, u"c:skip"_s, u"d:skip"_s};
+    QTest::newRow("finished-behind-a-skip-is-ready")
+            << QStringList{u"a"_s, u"b <- a"_s, u"c <- b:finished"_s, u"d <- c"_s}
+            << QStringList{u"a=failed"_s} << QStringList{u"b"_s}
+            << QStringList{u"b:skip"_s, u"c:ready"_s};
+    QTest::newRow("job-with-a-state-left-alone")
+            << chain << QStringList{u"a=failed"_s, u"b=skipped"_s} << QStringList{u"b"_s}
+            << QStringList{};
+    QTest::newRow("join-waits-for-the-other-branch")
+            << QStringList{u"a"_s, u"b"_s, u"c <- a, b"_s} << QStringList{u"a=success"_s}
+            << QStringList{u"c"_s} << QStringList{};
+    QTest::newRow("join-skips-before-the-other-branch-ends")
+            << QStringList{u"a"_s, u"b"_s, u"c <- a, b"_s} << QStringList{u"a=failed"_s}
+            << QStringList{u"c"_s} << QStringList{u"c:skip"_s};
+    QTest::newRow("unknown-candidate-ignored")
+            << chain << QStringList{u"a=success"_s} << QStringList{u"zz"_s, u"b"_s}
+            << QStringList{u"b:ready"_s};
+}
+
+void tst_Dag::advance()
+{
+    QFETCH(QStringList, pipeline);
+    QFETCH(QStringList, states);
+    QFETCH(QStringList, candidates);
+    QFETCH(QStringList, decisions);
+
+    const DependencyIndex index(pipelineFrom(pipeline));
+    QHash<QString, RunState> current = statesFrom(states);
+    const QList<Decision> result = Dag::advance(index, current, candidates);
+    QCOMPARE(decided(result), decisions);
+    for (const Decision &d : result) {
+        QCOMPARE(current.value(d.job),
+                 d.readiness == Readiness::Ready ? RunState::Waiting : RunState::Skipped);
+    }
+}
+
+// A run of a 400-job random DAG with all three dependency kinds, followed one ended job at a
+// time with advance() on that job's downstream only, decides at every step what a full pass
+// (propagateSkips, then readyJobs with the skips recorded) decides.
+void tst_Dag::advanceFollowsARunLikeFullPasses()
+{
+    constexpr int kJobs = 400;
+    QRandomGenerator random(7);
+    Pipeline p;
+    for (int i = 0; i < kJobs; ++i) {
+        Job job;
+        job.name = u"j%1"_s.arg(i);
+        const int deps = i == 0 ? 0 : int(random.bounded(4));
+        QSet<int> used;
+        for (int k = 0; k < deps; ++k) {
+            const int from = int(random.bounded(std::max(0, i - 30), i));
+            if (used.contains(from))
+                continue;
+            used.insert(from);
+            const auto status = DependencyStatus(random.bounded(3));
+            job.dependencies.append(Dependency{u"j%1"_s.arg(from), status, {}});
+        }
+        p.jobs.append(job);
+    }
+    const DependencyIndex index(p);
+    const auto fullPass = [&p](QHash<QString, RunState> states) {
+        QStringList decided;
+        for (const QString &job : Dag::propagateSkips(p, states)) {
+            decided.append(job + u":skip"_s);
+            states.insert(job, RunState::Skipped);
+        }
+        for (const QString &job : Dag::readyJobs(p, states))
+            decided.append(job + u":ready"_s);
+        decided.sort();
+        return decided;
+    };
+    const auto sorted = [](const QList<Decision> &decisions) {
+        QStringList out = decided(decisions);
+        out.sort();
+        return out;
+    };
+
+    QHash<QString, RunState> states;
+    QCOMPARE(sorted(Dag::advance(index, states, index.jobs())), fullPass({}));
+    QStringList running;
+    for (auto it = states.cbegin(); it != states.cend(); ++it) {
+        if (it.value() == RunState::Waiting)
+            running.append(it.key());
+    }
+    const RunState ends[] = {RunState::Success, RunState::Success, RunState::Success,
+                             RunState::Failed, RunState::Cancelled};
+    int steps = 0;
+    while (!running.isEmpty()) {
+        const QString job = running.takeAt(int(random.bounded(int(running.size()))));
+        states.insert(job, ends[random.bounded(5)]);
+        const QString expected = fullPass(states).join(u' ');
+        const QList<Decision> decisions = Dag::advance(index, states, index.downstream(job));
+        QCOMPARE(sorted(decisions).join(u' '), expected);
+        for (const Decision &d : decisions) {
+            if (d.readiness == Readiness::Ready)
+                running.append(d.job);
+        }
+        ++steps;
+    }
+    QCOMPARE(states.size(), kJobs);  // every job decided in the end
+    QVERIFY2(steps > 100, qPrintable(QString::number(steps)));
 }
 
 QTEST_APPLESS_MAIN(tst_Dag)

@@ -69,9 +69,12 @@ private slots:
     void backfillKeepsItsConcurrency();
     void broadcastRunsOnEveryMatchingNode();
     void autoscaleHookGetsTheDecision();
+    void restartInTheMiddleOfAPipelineRun();
 
 private:
     void startEngine(EngineOptions options = {});
+    // A new engine and server on the same store, as after a restart of the master.
+    void restartEngine();
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, int maxParallel,
                                             const QMap<QString, QString> &labels = {});
     Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
@@ -108,6 +111,20 @@ void tst_EngineScheduling::startEngine(EngineOptions options)
                              m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));
     m_store = std::move(*store);
+    options.heartbeatIntervalMs = 1000;
+    m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
+    QVERIFY(m_engine->start());
+    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
+    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
+    auto port = m_server->listen(QHostAddress::LocalHost, 0);
+    QVERIFY2(port, qPrintable(errorText(port)));
+}
+
+void tst_EngineScheduling::restartEngine()
+{
+    m_server.reset();
+    m_engine.reset();
+    EngineOptions options;
     options.heartbeatIntervalMs = 1000;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
@@ -734,6 +751,97 @@ pipeline:
     QCOMPARE(status->runs.last().run.jobName(), u"report"_s);
     QCOMPARE(status->runs.last().run.state(), RunState::Skipped);
     QCOMPARE(status->state, PipelineRunState::Failed);
+}
+
+// The master restarts while a pipeline run is half done (one job ended, one skipped, one
+// running, one waiting for it): the new engine rebuilds the pipeline run from the store and
+// finishes it as without the restart, every job run once.
+void tst_EngineScheduling::restartInTheMiddleOfAPipelineRun()
+{
+    startEngine();
+    auto agent = connectAgent(u"solo"_s, 4);
+    QVERIFY(agent);
+    auto applied = apply(R"(name: nightly
+pipeline:
+  - name: extract
+    command: extract
+  - name: on_failure
+    command: alert
+    dependencies:
+      - task: extract
+        status: failed
+  - name: transform
+    command: transform
+    dependencies:
+      - task: extract
+        status: success
+  - name: index
+    command: index
+    dependencies:
+      - task: extract
+        status: success
+  - name: publish
+    command: publish
+    dependencies:
+      - task: transform
+        status: success
+      - task: index
+        status: success
+      - task: on_failure
+        status: finished
+)");
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto run = m_engine->runPipeline(u"nightly"_s, tester());
+    QVERIFY(run);
+    finish(*agent, takeDispatch(*agent), RunState::Success);
+    const auto first = takeDispatch(*agent);
+    const auto second = takeDispatch(*agent);
+    QCOMPARE((QSet<QString>{first.job, second.job}), (QSet<QString>{u"transform"_s, u"index"_s}));
+    finish(*agent, first, RunState::Success);
+    Protocol::RunStartedBody started;
+    started.runId = second.runId;
+    started.attempt = second.attempt;
+    started.pid = 4242;
+    started.startedAtMs = m_clock.nowMs();
+    agent->send(started);
+    QTRY_COMPARE(m_store->run(second.runId)->run.state(), RunState::Running);
+
+    agent.reset();
+    restartEngine();
+    auto status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Running);
+    QCOMPARE(status->runs.size(), 4);  // publish waits for the running job
+
+    // The agent comes back with the running job and reports it.
+    auto back = std::make_unique<FakeAgent>(
+            QUrl(u"wss://127.0.0.1:%1/agent"_s.arg(m_server->port())), m_clientTls);
+    QVERIFY(back->waitConnected());
+    Protocol::HelloBody h = hello(u"solo"_s, m_credentials.value(u"solo"_s), 4);
+    h.running = {Protocol::RunRef{second.runId, second.attempt}};
+    back->send(h);
+    QVERIFY(!back->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    settle();
+    QCOMPARE(back->count(Protocol::RunDispatchBody::type()), 0);
+    finish(*back, second, RunState::Success);
+    const auto publish = takeDispatch(*back);
+    QCOMPARE(publish.job, u"publish"_s);
+    finish(*back, publish, RunState::Success);
+
+    status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Success);
+    QStringList jobs;
+    for (const RunRecord &r : std::as_const(status->runs)) {
+        jobs.append(r.run.jobName() + u'=' + runStateName(r.run.state()));
+        QCOMPARE(r.run.attempts().size(), 1);
+    }
+    jobs.sort();
+    QCOMPARE(jobs, (QStringList{u"extract=success"_s, u"index=success"_s, u"on_failure=skipped"_s,
+                                u"publish=success"_s, u"transform=success"_s}));
+    settle();
+    QCOMPARE(back->count(Protocol::RunDispatchBody::type()), 0);
+    QCOMPARE(m_engine->activeRunCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineScheduling)
