@@ -1,5 +1,7 @@
 #include "wssserver.h"
 
+#include "heap.h"
+
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSslError>
@@ -8,10 +10,6 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -220,15 +218,6 @@ void WssServer::onUpgraded()
 void WssServer::noteHandshakeEnded()
 {
     m_trimTimer->start();  // restarted by every handshake of a burst: fires once it is over
-}
-
-bool releaseFreedMemory()
-{
-#if defined(__GLIBC__)
-    return malloc_trim(0) != 0;
-#else
-    return false;
-#endif
 }
 
 }  // namespace Orrery::Net

@@ -20,11 +20,6 @@ namespace Internal {
 class TlsListener;
 }
 
-// Gives the free pages of the heap back to the system (glibc's malloc_trim(0)); true when it
-// released some. Freed memory otherwise stays resident until malloc reuses it. Does nothing
-// (false) with another C library.
-bool releaseFreedMemory();
-
 // A TLS-only WebSocket server (wss://). Accepts TCP connections, runs the TLS server
 // handshake on a QSslSocket with a timeout (our own small QTcpServer: QSslServer 6.4 reported
 // nothing at all for a plain ws:// client in our tests, not even after its handshake timeout), sets
@@ -35,8 +30,8 @@ bool releaseFreedMemory();
 // A TLS handshake allocates and frees far more than the connection keeps (key exchange,
 // certificate chains, Qt's socket set-up); glibc keeps the freed pages resident. Once no
 // handshake has ended for a second, the server gives the free heap pages back to the system
-// (malloc_trim), so a burst of connections (1,000 agents reconnecting) does not leave the
-// master larger than what it holds.
+// (releaseFreedMemory(), heap.h), so a burst of connections (1,000 agents reconnecting) does
+// not leave the master larger than what it holds.
 class WssServer final : public QObject
 {
     Q_OBJECT
