@@ -1134,6 +1134,18 @@
         <source>Das&amp;hboard</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Pr&amp;eferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The interface will be shown in the chosen language the next time Orrery starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::NodesModel</name>
@@ -1451,6 +1463,25 @@
     </message>
     <message>
         <source>Could not stop run %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::SettingsDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new language is applied when Orrery is started again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1130,6 +1130,18 @@
         <source>Das&amp;hboard</source>
         <translation>仪表盘(&amp;H)</translation>
     </message>
+    <message>
+        <source>Pr&amp;eferences…</source>
+        <translation>首选项(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>The interface will be shown in the chosen language the next time Orrery starts.</source>
+        <translation>下次启动 Orrery 时，界面将以所选语言显示。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::NodesModel</name>
@@ -1448,6 +1460,25 @@
     <message>
         <source>Could not stop run %1: %2</source>
         <translation>无法停止运行 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Orrery::Gui::SettingsDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>The new language is applied when Orrery is started again.</source>
+        <translation>新的语言将在 Orrery 重新启动后生效。</translation>
     </message>
 </context>
 <context>

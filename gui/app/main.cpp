@@ -1,3 +1,4 @@
+#include "language.h"
 #include "mainwindow.h"
 
 #include <connect/connectionmanager.h>
@@ -8,11 +9,9 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QHash>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
 #include <QTimer>
-#include <QTranslator>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -23,23 +22,21 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"orrery"_s);
     QApplication::setApplicationVersion(QStringLiteral(ORRERY_VERSION));
 
-    // The language is chosen before any window exists: --lang, else the system locale.
-    QStringList args = QApplication::arguments();
-    QLocale locale;
+    // The language is chosen before any window exists: --lang, else the one chosen in the
+    // preferences, else the system's.
+    QSettings settings;
+    const QStringList args = QApplication::arguments();
+    QString lang;
     for (int i = 1; i < args.size(); ++i) {
         if (args.at(i).startsWith(u"--lang="_s))
-            locale = QLocale(args.at(i).mid(7));
+            lang = args.at(i).mid(7);
         else if (args.at(i) == u"--lang"_s && i + 1 < args.size())
-            locale = QLocale(args.at(i + 1));
+            lang = args.at(i + 1);
     }
+    const QLocale locale = Orrery::Gui::chooseInterfaceLocale(
+            lang, Orrery::Gui::languageSetting(settings), QLocale::system());
     QLocale::setDefault(locale);
-    QTranslator qtTranslator;
-    if (qtTranslator.load(locale, u"qtbase"_s, u"_"_s,
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(locale, u"orrery"_s, u"_"_s, u":/i18n"_s))
-        QApplication::installTranslator(&translator);
+    const Orrery::Gui::Translators translators(locale);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -82,7 +79,6 @@ int main(int argc, char *argv[])
                                  u"[file]"_s);
     parser.process(app);
 
-    QSettings settings;
     Orrery::Gui::MainWindow window(&settings);
     window.show();
     if (!parser.positionalArguments().isEmpty())

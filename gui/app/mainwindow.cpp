@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "language.h"
+#include "settingsdialog.h"
+
 #include <client/masterconnection.h>
 #include <config/pipelinefile.h>
 #include <connect/certificatedialog.h>
@@ -61,6 +64,7 @@ QIcon icon(const QString &name)
 MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
+    , m_startLanguage(languageSetting(*settings))
     , m_document(new PipelineDocument(this))
     , m_scene(new GraphScene(m_document, this))
     , m_view(new GraphView(m_scene))
@@ -314,6 +318,15 @@ void MainWindow::createActions()
         m_findEdit->selectAll();
     });
     findAction->setShortcut(QKeySequence::Find);
+    edit->addSeparator();
+    QAction *preferences
+            = edit->addAction(tr("Pr&eferences…"), this, &MainWindow::showSettingsDialog);
+    preferences->setObjectName(u"preferences"_s);
+    preferences->setMenuRole(QAction::PreferencesRole);
+    QList<QKeySequence> preferenceKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    if (preferenceKeys.isEmpty())  // none on Windows and GNOME: the common Ctrl+,
+        preferenceKeys.append(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setShortcuts(preferenceKeys);
     tools->addAction(undo);
     tools->addAction(redo);
     tools->addSeparator();
@@ -448,6 +461,19 @@ void MainWindow::problem(const QString &title, const QString &text)
     statusBar()->showMessage(text, 10000);
     if (m_interactive)
         QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::showSettingsDialog()
+{
+    SettingsDialog dialog(m_settings, m_startLanguage, this);
+    if (dialog.exec() != QDialog::Accepted || !dialog.restartNeeded())
+        return;
+    const QString text
+            = tr("The interface will be shown in the chosen language the next time "
+                 "Orrery starts.");
+    statusBar()->showMessage(text, 10000);
+    if (m_interactive)
+        QMessageBox::information(this, tr("Language"), text);
 }
 
 void MainWindow::showConnectDialog()

@@ -87,6 +87,10 @@ public:
     void openFromMaster(const QString &name);
     void showPipelineRun(qint64 pipelineRunId);
 
+    // Edit > Preferences: the language, applied at the next start (said in a message box, or
+    // in the status bar when not interactive).
+    void showSettingsDialog();
+
     // Tests: problems go to lastProblem() and the status bar instead of a message box.
     void setInteractive(bool interactive) { m_interactive = interactive; }
     QString lastProblem() const { return m_lastProblem; }
@@ -114,6 +118,7 @@ private:
     void problem(const QString &title, const QString &text);
 
     QSettings *m_settings;
+    QString m_startLanguage;  // the language setting the window started with
     Editor::PipelineDocument *m_document;
     Editor::GraphScene *m_scene;
     Editor::GraphView *m_view;
