@@ -230,6 +230,7 @@ void AgentService::sendHello()
         body.running.append({it.key().runId, it.key().attempt});
     body.spooledResults = m_unacked.size() + m_finished.size();
     body.credential = m_credential;
+    body.capabilities = {Protocol::checkCapability()};  // Executor runs RunSpec::check
     m_channel->send(body);
 }
 

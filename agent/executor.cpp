@@ -110,6 +110,8 @@ void Executor::start()
         qCWarning(lcExecutor) << "run" << m_spec.runId.value() << "started twice; ignored";
         return;
     }
+    if (!m_spec.check.isEmpty() && !m_checkPassed)
+        return startCheck();
     m_running = true;
 
     if (const QString problem = checkWorkingDirectory(m_spec.workingDirectory);
@@ -154,6 +156,8 @@ void Executor::start()
 
 void Executor::stop(const QString &reason)
 {
+    if (m_check)
+        return m_check->stop(reason);
     if (!m_running || !m_child || !m_child->isRunning())
         return;
     beginTermination(RunState::Cancelled, reason);
@@ -228,6 +232,63 @@ void Executor::onChildExited(int exitCode, int signal)
             m_outcome.reason = signal == 0 ? u"exited with code %1"_s.arg(exitCode)
                                            : u"killed by signal %1"_s.arg(signal);
         }
+    }
+    finish();
+}
+
+void Executor::startCheck()
+{
+    m_running = true;
+    RunSpec spec = m_spec;
+    spec.command = m_spec.check;
+    spec.check.clear();
+    spec.timeoutMs = m_spec.checkTimeoutMs;
+    spec.outputLimitBytes = 0;  // deliver() applies the run's limit to both
+    m_check = new Executor(std::move(spec), *m_clock, this);
+    connect(m_check, &Executor::started, this, [this](qint64 pid) {
+        m_outcome.startedMs = m_clock->nowMs();
+        emit started(pid);
+        deliver(Stream::Stdout, "[orrery: check " + m_spec.check.toUtf8() + "]\n");
+    });
+    connect(m_check, &Executor::output, this,
+            [this](Stream stream, quint64, const QByteArray &chunk) { deliver(stream, chunk); });
+    connect(m_check, &Executor::finished, this, &Executor::onCheckFinished);
+    m_check->start();
+}
+
+void Executor::onCheckFinished(const RunOutcome &check)
+{
+    m_check->deleteLater();
+    m_check = nullptr;
+    m_running = false;
+    QString shown = m_spec.check.simplified();
+    if (shown.size() > 80)
+        shown = shown.left(79) + u'…';
+    if (check.state == RunState::Success) {
+        qCInfo(lcExecutor) << "run" << m_spec.runId.value() << "check passed";
+        deliver(Stream::Stdout, "[orrery: check passed, running the command]\n");
+        m_checkPassed = true;
+        start();
+        return;
+    }
+    m_outcome.exitCode = -1;
+    m_outcome.signal = 0;
+    if (check.state == RunState::Cancelled || check.startedMs == 0) {
+        // Stopped while checking, or the check could not start (bad working directory): the
+        // run did not decide to skip itself.
+        const bool stopped = check.state == RunState::Cancelled;
+        m_outcome.state = stopped ? RunState::Cancelled : RunState::Failed;
+        m_outcome.reason = u"check `%1`: %2"_s.arg(shown, check.reason);
+    } else {
+        m_outcome.state = RunState::Skipped;
+        if (check.state == RunState::TimedOut)
+            m_outcome.reason = u"check `%1` timed out after %2 s"_s.arg(shown).arg(
+                    double(m_spec.checkTimeoutMs) / 1000.0);
+        else if (check.exitCode >= 0)
+            m_outcome.reason = u"check `%1` exited %2"_s.arg(shown).arg(check.exitCode);
+        else
+            m_outcome.reason = u"check `%1` killed by signal %2"_s.arg(shown).arg(check.signal);
+        deliver(Stream::Stdout, "[orrery: " + m_outcome.reason.toUtf8() + ": run skipped]\n");
     }
     finish();
 }

@@ -31,6 +31,9 @@ struct RunSpec
     qint64 timeoutMs = 0;         // 0 or less: no timeout
     qint64 killGraceMs = 5000;    // SIGTERM -> SIGKILL delay for the whole process group
     qint64 outputLimitBytes = 0;  // stdout + stderr delivered; 0 or less: unlimited
+    // A job's check command (condition dependency), run first, see Executor::startCheck().
+    QString check;              // empty: none
+    qint64 checkTimeoutMs = 0;  // 0 or less: no timeout for the check
 };
 
 // Runs one RunSpec as `/bin/sh -c command` in its own session/process group (a ChildProcess:
@@ -70,9 +73,11 @@ public:
     // Starts the run; started() is emitted before this returns when the child runs. Every
     // start ends in exactly one finished(), from the event loop, also when the process cannot
     // be started (bad working directory, ...: state failed with a reason).
+    // With a spec.check, the check runs first (startCheck()).
     void start();
-    // Cancels a running run: SIGTERM to the group, SIGKILL after the grace period; the run
-    // ends as cancelled with this reason. Does nothing when not running or already stopping.
+    // Cancels a running run (or its check): SIGTERM to the group, SIGKILL after the grace
+    // period; the run ends as cancelled with this reason. Does nothing when not running or
+    // already stopping.
     void stop(const QString &reason);
 
     // The child's environment: PATH, HOME and LANG taken from the agent (PATH and LANG with
@@ -101,6 +106,14 @@ private:
     void signalGroup(int signal);
     void deliver(Stream stream, const QByteArray &data);
     void finish();
+    // The check command (spec.check) as a run of its own, with the same environment, working
+    // directory and process-group handling, its output part of this run's output after a line
+    // "[orrery: check <command>]". started() is emitted when it starts (and again when the
+    // command does). Exit 0: the command starts. Another exit, a signal or checkTimeoutMs:
+    // finished() with state skipped, exit code -1 and the reason "check `<command>` exited 1".
+    // A check that cannot start fails the run; stop() while it runs cancels the run.
+    void startCheck();
+    void onCheckFinished(const RunOutcome &check);
 
     RunSpec m_spec;
     const Clock *m_clock;           // not owned, see the constructor
@@ -114,6 +127,8 @@ private:
     quint64 m_seq = 0;
     quint64 m_delivered = 0;
     RunOutcome m_outcome;
+    Executor *m_check = nullptr;  // child while the check runs, see startCheck()
+    bool m_checkPassed = false;
 };
 
 }  // namespace Orrery::Agent

@@ -20,6 +20,8 @@ Protocol::RunResultBody toRunResultBody(const RunOutcome &outcome)
     body.outputBytes = static_cast<qint64>(std::min(
             kMax, std::min(kMax, outcome.stdoutBytes) + std::min(kMax, outcome.stderrBytes)));
     body.outputTruncated = outcome.truncated;
+    if (outcome.state == RunState::Skipped)
+        body.reason = outcome.reason.left(4096);
     return body;
 }
 
@@ -34,6 +36,8 @@ RunSpec toRunSpec(const Protocol::RunDispatchBody &dispatch, qint64 defaultKillG
     spec.timeoutMs = dispatch.timeoutMs;
     spec.killGraceMs = dispatch.killGraceMs > 0 ? dispatch.killGraceMs : defaultKillGraceMs;
     spec.outputLimitBytes = dispatch.outputLimitBytes;
+    spec.check = dispatch.check;
+    spec.checkTimeoutMs = dispatch.checkTimeoutMs;
     return spec;
 }
 
