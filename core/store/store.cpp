@@ -515,7 +515,9 @@ Result<QList<JobRecord>> Store::Private::loadJobs(const QString &where, const QV
         rec.pipeline = q.value(2).toString();
         rec.job.enabled = q.value(4).toInt() != 0;
         rec.createdAt = fromMs(q.value(5));
-        rec.updatedAt = fromMs(q.value(6));
+        // A job not changed since it was made shares its creation time's QDateTime: the engine
+        // keeps every job's record, and each QDateTime in a zone is an allocation of its own.
+        rec.updatedAt = q.value(6) == q.value(5) ? rec.createdAt : fromMs(q.value(6));
         out.append(rec);
     }
     return out;
@@ -544,7 +546,8 @@ Result<JobRecord> Store::createJob(const Job &job, const QString &pipeline)
              pipeline.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(pipeline),
              QString::fromUtf8(jobToJson(j)), j.enabled ? 1 : 0, now, now});
     ORRERY_TRY(t.commit());
-    return JobRecord{j, pipeline, fromMs(now), fromMs(now)};
+    const QDateTime at = fromMs(now);  // one QDateTime for both (see loadJobs)
+    return JobRecord{j, pipeline, at, at};
 }
 
 Result<JobRecord> Store::updateJob(const Job &job, const QString &pipeline)
