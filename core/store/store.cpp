@@ -869,7 +869,8 @@ Result<RunRecord> Store::transition(RunId run, int attempt, RunState to, const Q
 }
 
 Result<ResultOutcome> Store::recordResult(RunId run, int attempt, RunState finalState, int exitCode,
-                                          const QDateTime &started, const QDateTime &finished)
+                                          const QDateTime &started, const QDateTime &finished,
+                                          const QString &reason)
 {
     if (!isFinal(finalState))
         return makeError(ErrorCode::InvalidValue,
@@ -893,7 +894,7 @@ Result<ResultOutcome> Store::recordResult(RunId run, int attempt, RunState final
         from = RunState::Running;
     }
     ORRERY_TRY(checkTransition(from, finalState));
-    ORRERY_TRY(d->writeTransition(run, attempt, from, finalState, finishedMs, QString(), NodeId(),
+    ORRERY_TRY(d->writeTransition(run, attempt, from, finalState, finishedMs, reason, NodeId(),
                                   exitCode, latest));
     ORRERY_TRY(t.commit());
     return ResultOutcome{true, finalState};

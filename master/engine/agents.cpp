@@ -219,6 +219,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     node.status.connected = true;
     node.status.agentVersion = body->agentVersion;
     node.status.maxParallel = body->maxParallel;
+    node.runsChecks = body->capabilities.contains(Protocol::checkCapability());
     node.status.peer = channel->peer();
     NodeRecord record = node.status.record;
     record.labels = body->labels;
@@ -392,7 +393,8 @@ void Engine::Private::handleResult(Session &session, const Protocol::Envelope &m
     }
     Net::Channel *channel = session.channel;
     auto outcome = store.recordResult(body->runId, body->attempt, body->state, body->exitCode,
-                                      fromMs(body->startedAtMs), fromMs(body->finishedAtMs));
+                                      fromMs(body->startedAtMs), fromMs(body->finishedAtMs),
+                                      body->reason);
     if (!outcome && outcome.error().code != ErrorCode::NotFound) {
         // Not acknowledged: the agent keeps it in its spool and sends it again.
         qCWarning(lcAgents, "run %lld: result not recorded: %s", body->runId.value(),

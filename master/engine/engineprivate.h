@@ -114,6 +114,7 @@ struct NodeLive
     QDateTime lastSeen;        // the last message (clock time)
     QDateTime disconnectedAt;  // invalid while connected
     QSet<RunId> runs;          // active runs dispatched there
+    bool runsChecks = false;   // its hello listed the "check" capability (Job::check)
     QList<qint64> skewSamples;  // heartbeat clock_ms - master clock, newest last (predispatch.h)
 };
 

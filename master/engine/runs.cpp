@@ -830,11 +830,26 @@ void Engine::Private::dispatchPending()
                     continue;
                 }
             }
+            // A job with a check goes only to agents that run checks (an older agent would
+            // run the command without it): the others take no part, by the same indices.
+            QList<NodeCandidate> checking;
+            QStringList cannotCheck;
+            if (!job->record.job.check.isEmpty()) {
+                checking = list;
+                for (NodeCandidate &c : checking) {
+                    const auto live = nodes.constFind(c.name);
+                    if (live == nodes.cend() || !live->runsChecks) {
+                        c.connected = false;
+                        cannotCheck.append(c.name);
+                    }
+                }
+            }
+            const QList<NodeCandidate> &pool = cannotCheck.isEmpty() ? list : checking;
             DispatchChoice choice;
             if (!run->pinnedNode.isEmpty()) {
                 // A broadcast run: its own node or none.
-                for (qsizetype i = 0; i < list.size(); ++i) {
-                    const NodeCandidate &c = list.at(i);
+                for (qsizetype i = 0; i < pool.size(); ++i) {
+                    const NodeCandidate &c = pool.at(i);
                     if (c.name == run->pinnedNode && !c.draining && c.running < c.maxParallel)
                         choice.index = i;
                 }
@@ -845,7 +860,7 @@ void Engine::Private::dispatchPending()
                 }
             } else if (!run->avoidNode.isEmpty()) {
                 // Its last attempt was lost on that node: another one if one qualifies.
-                QList<NodeCandidate> others = list;
+                QList<NodeCandidate> others = pool;
                 for (NodeCandidate &c : others) {
                     if (c.name == run->avoidNode)
                         c.draining = true;
@@ -853,12 +868,16 @@ void Engine::Private::dispatchPending()
                 choice = options.dispatch(job->record.job, others, dispatchState);
             }
             if (!choice.index)
-                choice = options.dispatch(job->record.job, list, dispatchState);
+                choice = options.dispatch(job->record.job, pool, dispatchState);
             if (!choice.index || *choice.index < 0 || *choice.index >= list.size()) {
                 QString reason = choice.reason;
+                if (!cannotCheck.isEmpty())
+                    reason = Tr::tr("%1 (the agents of %2 are too old to run the task's check "
+                                    "command)")
+                                     .arg(reason, cannotCheck.join(u", "_s));
                 if (run->priority == Priority::P0) {
                     if (!run->preempting.isValid())
-                        preemptFor(*run, job->record.job, list);
+                        preemptFor(*run, job->record.job, pool);
                     if (run->preempting.isValid())
                         reason = Tr::tr("waiting for run %1 to stop (preempted for this run)")
                                          .arg(run->preempting.value());
@@ -961,6 +980,12 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
     body.timeoutMs = job.timeoutSecs * 1000;
     body.killGraceMs = options.killGraceMs;
     body.outputLimitBytes = options.outputLimitBytes;
+    if (!job.check.isEmpty()) {
+        body.check = job.check;
+        const qint64 secs = job.checkTimeoutSecs > 0 ? job.checkTimeoutSecs
+                                                     : kDefaultCheckTimeoutSecs;
+        body.checkTimeoutMs = secs * 1000;
+    }
     if (run.startAtMs > clock.nowMs())
         body.startAtMs = agentStartAtMs(run.startAtMs, estimateClockSkew(node.skewSamples),
                                         options.predispatch);
