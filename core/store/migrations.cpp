@@ -122,6 +122,25 @@ const QList<Migration> &migrations()
                      " parameters TEXT NOT NULL,"
                      " created_ms BIGINT NOT NULL)"_s,
              }},
+            // 4: backfills with the fire times they have not started yet (a restarted master
+            // goes on with them), the preemptions of each run (not counted as retries after a
+            // restart either), and runs found by creation time (the dashboard's statistics).
+            {4,
+             {
+                     u"CREATE TABLE backfills ("
+                     " id BIGINT PRIMARY KEY,"
+                     " pipeline TEXT NOT NULL,"
+                     " concurrency INTEGER NOT NULL,"
+                     " created_ms BIGINT NOT NULL)"_s,
+                     // pipeline_run_id: NULL = not started yet; 0 = could not be started.
+                     u"CREATE TABLE backfill_fires ("
+                     " backfill_id BIGINT NOT NULL,"
+                     " fire_ms BIGINT NOT NULL,"
+                     " pipeline_run_id BIGINT,"
+                     " PRIMARY KEY (backfill_id, fire_ms))"_s,
+                     u"ALTER TABLE runs ADD COLUMN preemptions INTEGER NOT NULL DEFAULT 0"_s,
+                     u"CREATE INDEX runs_created ON runs (created_ms)"_s,
+             }},
     };
     return list;
 }

@@ -47,6 +47,18 @@ struct RunRecord
     QDateTime scheduledAt;
     QDateTime createdAt;
     qint64 pipelineRunId = 0;
+    int preemptions = 0;  // attempts stopped to make room for a P0 run (requeue(preempted))
+};
+
+// A backfill of a pipeline over a date range (Engine::backfill), as a restarted master takes
+// it up again.
+struct BackfillRecord
+{
+    qint64 id = 0;
+    QString pipeline;
+    int concurrency = 1;
+    QList<QDateTime> pending;  // fire times not started yet, oldest first
+    QList<qint64> started;     // the pipeline runs started for the others (0: not started)
 };
 
 // One row of run_events: every state change of every attempt. from is empty for the event

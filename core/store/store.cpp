@@ -122,7 +122,8 @@ Error unauthorized()
 
 QString runColumns()
 {
-    return u"id, job_id, job_name, pipeline_run_id, priority, trigger, scheduled_ms, created_ms"_s;
+    return u"id, job_id, job_name, pipeline_run_id, priority, trigger, scheduled_ms, created_ms,"
+           " preemptions"_s;
 }
 
 struct StoredAttempt
@@ -313,7 +314,7 @@ struct Store::Private
     Result<QList<NodeRecord>> loadNodes(const QString &where, const QVariantList &binds);
     Result<StoredAttempt> readAttempt(RunId run, int attempt);
     Result<RunRecord> newAttempt(RunId run, const QDateTime &at, const QString &reason,
-                                 bool anyFinal);
+                                 bool anyFinal, bool preempted = false);
     Result<void> writeTransition(RunId run, int attempt, RunState from, RunState to, qint64 atMs,
                                  const QString &reason, NodeId node, std::optional<int> exitCode,
                                  bool latest);
@@ -691,6 +692,7 @@ Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVa
         rec.trigger = runTriggerFromName(q.value(5).toString()).value_or(RunTrigger::Schedule);
         rec.scheduledAt = fromMs(q.value(6));
         rec.createdAt = fromMs(q.value(7));
+        rec.preemptions = q.value(8).toInt();
         idList.append(QString::number(rec.run.id().value()));
         out.append(rec);
     }
@@ -905,13 +907,14 @@ Result<RunRecord> Store::retry(RunId run, const QDateTime &at, const QString &re
     return d->newAttempt(run, at, reason.isEmpty() ? u"retry"_s : reason, false);
 }
 
-Result<RunRecord> Store::requeue(RunId run, const QDateTime &at, const QString &reason)
+Result<RunRecord> Store::requeue(RunId run, const QDateTime &at, const QString &reason,
+                                 bool preempted)
 {
-    return d->newAttempt(run, at, reason.isEmpty() ? u"requeued"_s : reason, true);
+    return d->newAttempt(run, at, reason.isEmpty() ? u"requeued"_s : reason, true, preempted);
 }
 
 Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, const QString &reason,
-                                             bool anyFinal)
+                                             bool anyFinal, bool preempted)
 {
     Private *const d = this;
     Transaction t(this);
@@ -935,8 +938,8 @@ Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, con
                  {run.value(), number + 1, runStateName(RunState::Waiting), nullMs(), atMs,
                   nullMs(), nullMs()});
     ORRERY_QUERY(upd, u"updating run %1"_s.arg(run.value()),
-                 u"UPDATE runs SET state = ? WHERE id = ?"_s,
-                 {runStateName(RunState::Waiting), run.value()});
+                 u"UPDATE runs SET state = ?, preemptions = preemptions + ? WHERE id = ?"_s,
+                 {runStateName(RunState::Waiting), preempted ? 1 : 0, run.value()});
     ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs, reason));
     ORRERY_TRY(t.commit());
     return d->loadRun(run);
@@ -1002,6 +1005,86 @@ Result<QList<RunRecord>> Store::listPipelineRuns(const QString &pipeline, int li
 RunId Store::newRunId()
 {
     return d->ids.next<RunId>();
+}
+
+Result<qint64> Store::createBackfill(const QString &pipeline, int concurrency,
+                                     const QList<QDateTime> &fires)
+{
+    const qint64 id = d->ids.nextValue();
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(ins, u"creating a backfill of %1"_s.arg(pipeline),
+                 u"INSERT INTO backfills (id, pipeline, concurrency, created_ms)"
+                 " VALUES (?, ?, ?, ?)"_s,
+                 {id, pipeline, concurrency, d->nowMs()});
+    for (const QDateTime &fire : fires) {
+        ORRERY_QUERY(f, u"storing a fire time of backfill %1"_s.arg(id),
+                     u"INSERT INTO backfill_fires (backfill_id, fire_ms) VALUES (?, ?)"_s,
+                     {id, fire.toMSecsSinceEpoch()});
+    }
+    ORRERY_TRY(t.commit());
+    return id;
+}
+
+Result<void> Store::startBackfillFire(qint64 backfill, const QDateTime &fire,
+                                      qint64 pipelineRunId)
+{
+    ORRERY_QUERY(q, u"marking a fire time of backfill %1 started"_s.arg(backfill),
+                 u"UPDATE backfill_fires SET pipeline_run_id = ?"
+                 " WHERE backfill_id = ? AND fire_ms = ?"_s,
+                 {pipelineRunId, backfill, fire.toMSecsSinceEpoch()});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound,
+                         u"backfill %1 has no fire time %2"_s.arg(backfill).arg(
+                                 fire.toString(Qt::ISODate)));
+    return {};
+}
+
+Result<void> Store::deleteBackfill(qint64 backfill)
+{
+    Private::Transaction t(d.get());
+    ORRERY_TRY(t.begin());
+    ORRERY_QUERY(fires, u"deleting the fire times of backfill %1"_s.arg(backfill),
+                 u"DELETE FROM backfill_fires WHERE backfill_id = ?"_s, {backfill});
+    ORRERY_QUERY(q, u"deleting backfill %1"_s.arg(backfill),
+                 u"DELETE FROM backfills WHERE id = ?"_s, {backfill});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no backfill %1"_s.arg(backfill));
+    ORRERY_TRY(t.commit());
+    return {};
+}
+
+Result<QList<BackfillRecord>> Store::listBackfills()
+{
+    QList<BackfillRecord> out;
+    QHash<qint64, qsizetype> index;
+    {
+        ORRERY_QUERY(q, u"reading backfills"_s,
+                     u"SELECT id, pipeline, concurrency FROM backfills ORDER BY id"_s, {});
+        while (q.next()) {
+            BackfillRecord b;
+            b.id = q.value(0).toLongLong();
+            b.pipeline = q.value(1).toString();
+            b.concurrency = q.value(2).toInt();
+            index.insert(b.id, out.size());
+            out.append(b);
+        }
+    }
+    ORRERY_QUERY(f, u"reading backfill fire times"_s,
+                 u"SELECT backfill_id, fire_ms, pipeline_run_id FROM backfill_fires"
+                 " ORDER BY backfill_id, fire_ms"_s,
+                 {});
+    while (f.next()) {
+        const auto it = index.constFind(f.value(0).toLongLong());
+        if (it == index.cend())
+            continue;
+        BackfillRecord &b = out[*it];
+        if (f.value(2).isNull())
+            b.pending.append(fromMs(f.value(1)));
+        else
+            b.started.append(f.value(2).toLongLong());
+    }
+    return out;
 }
 
 Result<void> Store::recordFire(JobId job, const QDateTime &at)

@@ -100,8 +100,10 @@ public:
     Result<RunRecord> retry(RunId run, const QDateTime &at, const QString &reason = QString());
     // Starts attempt n+1 in `waiting` after the current attempt ended in any final state, for
     // a run that goes back to the queue whatever its retry policy (preempted by a P0: its
-    // attempt was stopped). `reason` is the new attempt's creation event.
-    Result<RunRecord> requeue(RunId run, const QDateTime &at, const QString &reason);
+    // attempt was stopped). `reason` is the new attempt's creation event. `preempted` counts
+    // the ended attempt in RunRecord::preemptions, in the same transaction.
+    Result<RunRecord> requeue(RunId run, const QDateTime &at, const QString &reason,
+                              bool preempted = false);
     Result<RunRecord> run(RunId id);
     Result<QList<RunEvent>> runEvents(RunId run);
     // Newest first, at most `limit`.
@@ -117,6 +119,16 @@ public:
     // A fresh run id from the store's IdGenerator, for a run whose id must be known before
     // it is created (a pipeline run is named after its first run).
     RunId newRunId();
+
+    // Backfills: the fire times of a backfill, each marked with the pipeline run started for
+    // it, so that a restarted master starts the others and none twice (mark a fire in the
+    // batch that creates its pipeline run). startBackfillFire with pipelineRunId 0: given up.
+    // listBackfills: oldest first. NotFound for an unknown backfill or fire time.
+    Result<qint64> createBackfill(const QString &pipeline, int concurrency,
+                                  const QList<QDateTime> &fires);
+    Result<void> startBackfillFire(qint64 backfill, const QDateTime &fire, qint64 pipelineRunId);
+    Result<void> deleteBackfill(qint64 backfill);
+    Result<QList<BackfillRecord>> listBackfills();
 
     // The last instant each scheduled job was fired, so that fires missed while the master
     // was down can be found after a restart. recordFire keeps the later of the stored and

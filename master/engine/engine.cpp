@@ -152,13 +152,18 @@ Result<void> Engine::start()
         return r;
     if (auto r = d->loadUnfinished(); !r)
         return r;
+    if (auto r = d->loadBackfills(); !r)
+        return r;
     if (auto r = d->fireMissed(); !r)
         return r;
     d->started = true;
     d->armTimer();
     d->livenessTimer.start();
+    // One batch: a backfill's next pipeline run and its mark in the backfill are one commit.
+    d->beginWork(false);
     d->processPipelines();
     d->dispatchPending();
+    d->flush();
     qCInfo(lcEngine, "engine started: %lld jobs, %lld scheduled, %lld active runs",
            qint64(d->jobs.size()), qint64(d->fires.size()), qint64(d->active.size()));
     return {};

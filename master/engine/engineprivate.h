@@ -263,14 +263,18 @@ struct Engine::Private
     // pipelines, backfill and drain (pipelines.cpp)
     struct Backfill
     {
+        qint64 id = 0;  // in the store (Store::createBackfill)
         QString pipeline;
         QList<QDateTime> pending;  // fire times not started yet, oldest first
         int concurrency = 1;
         QSet<qint64> running;  // its pipeline runs that have not ended
     };
     QList<Backfill> backfills;
-    // Drops the ended pipeline runs of every backfill and starts the next fire times.
+    // Drops the ended pipeline runs of every backfill and starts the next fire times, each
+    // marked started in the store in the batch that creates its pipeline run.
     void advanceBackfills();
+    // The backfills a previous master left unfinished (after loadUnfinished()).
+    Result<void> loadBackfills();
     Result<qint64> startPipelineRun(const QString &name, RunTrigger trigger,
                                     const QDateTime &scheduledAt,
                                     const QMap<QString, QString> &parameters);

@@ -187,13 +187,22 @@ Result<QList<QDateTime>> Engine::backfill(const QString &name, const QDateTime &
         next = schedule->schedule->nextSecs(*next);
     }
     d->beginWork(false);
+    qint64 backfillId = 0;
+    if (!fires.isEmpty()) {
+        auto stored = m_store.createBackfill(name, concurrency, fires);
+        if (!stored) {
+            d->flush();
+            return stored.error();
+        }
+        backfillId = *stored;
+    }
     d->audit(actor, u"pipeline.backfill"_s, name,
              u"from=%1 to=%2 fires=%3 concurrency=%4"_s
                      .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate))
                      .arg(fires.size())
                      .arg(concurrency));
     if (!fires.isEmpty()) {
-        d->backfills.append(Private::Backfill{name, fires, concurrency, {}});
+        d->backfills.append(Private::Backfill{backfillId, name, fires, concurrency, {}});
         qCInfo(lcEngine, "pipeline '%s': backfill of %lld fire(s), %d at a time", qPrintable(name),
                qint64(fires.size()), concurrency);
     }
@@ -212,16 +221,46 @@ void Engine::Private::advanceBackfills()
         while (b->running.size() < b->concurrency && !b->pending.isEmpty()) {
             const QDateTime at = b->pending.takeFirst();
             auto id = startPipelineRun(b->pipeline, RunTrigger::Backfill, at, {});
-            if (!id) {
+            if (!id)
                 qCWarning(lcEngine, "pipeline '%s': backfill run for %s not started: %s",
                           qPrintable(b->pipeline), qPrintable(at.toString(Qt::ISODate)),
                           qPrintable(id.error().toString()));
-                continue;
-            }
-            b->running.insert(*id);
+            if (auto r = store.startBackfillFire(b->id, at, id ? *id : 0); !r)
+                qCWarning(lcEngine, "pipeline '%s': backfill %lld: %s", qPrintable(b->pipeline),
+                          b->id, qPrintable(r.error().toString()));
+            if (id)
+                b->running.insert(*id);
         }
-        b = b->running.isEmpty() && b->pending.isEmpty() ? backfills.erase(b) : std::next(b);
+        if (!b->running.isEmpty() || !b->pending.isEmpty()) {
+            ++b;
+            continue;
+        }
+        if (auto r = store.deleteBackfill(b->id); !r)
+            qCWarning(lcEngine, "pipeline '%s': backfill %lld: %s", qPrintable(b->pipeline), b->id,
+                      qPrintable(r.error().toString()));
+        qCInfo(lcEngine, "pipeline '%s': backfill %lld done", qPrintable(b->pipeline), b->id);
+        b = backfills.erase(b);
     }
+}
+
+Result<void> Engine::Private::loadBackfills()
+{
+    auto stored = store.listBackfills();
+    if (!stored)
+        return stored.error();
+    for (const BackfillRecord &b : std::as_const(*stored)) {
+        // Its pipeline runs that have not ended are followed again (loadUnfinished); those
+        // that ended are dropped at the first pass.
+        QSet<qint64> running;
+        for (qint64 id : b.started) {
+            if (id != 0)
+                running.insert(id);
+        }
+        backfills.append(Backfill{b.id, b.pipeline, b.pending, b.concurrency, running});
+        qCInfo(lcEngine, "pipeline '%s': backfill %lld goes on, %lld fire(s) not started yet",
+               qPrintable(b.pipeline), b.id, qint64(b.pending.size()));
+    }
+    return {};
 }
 
 Result<QList<PipelineRunStatus>> Engine::pipelineRuns(const QString &name, int limit)

@@ -84,6 +84,7 @@ void Engine::Private::track(const RunRecord &record)
     run.pipelineRunId = record.pipelineRunId;
     run.trigger = record.trigger;
     run.scheduledAt = record.scheduledAt;
+    run.preemptions = record.preemptions;
     // A scheduled run made before its instant (pre-dispatch, also after a restart in between)
     // never starts before it.
     if (record.trigger == RunTrigger::Schedule && record.scheduledAt.isValid()
@@ -341,9 +342,9 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
             // Stopped for a P0: back to the queue at its old place, with a new attempt that
             // does not count as a retry.
             const QString reason = Tr::tr("preempted by run %1").arg(by.value());
-            auto requeued = store.requeue(id, clock.now(), reason);
+            auto requeued = store.requeue(id, clock.now(), reason, true);
             if (requeued) {
-                ++run.preemptions;
+                run.preemptions = requeued->preemptions;
                 run.attempt = requeued->run.currentAttempt().number;
                 run.state = RunState::Waiting;
                 qCInfo(lcEngine, "run %lld of '%s' %s, queued again as attempt %d", id.value(),

@@ -69,6 +69,7 @@ private slots:
     void reopenDoesNotReapply();
     void newerSchemaRefused();
     void failingMigrationRollsBack();
+    void statsQueryUsesTheCreationIndex();
 
 private:
     QTemporaryDir m_dir;
@@ -129,6 +130,22 @@ void tst_Migrations::fromVersion_data()
        << u"INSERT INTO jobs VALUES (10, 'j', NULL, '{\"command\":\"true\"}', 1, 5, 6)"_s
        << u"INSERT INTO runs VALUES (20, 10, 'j', NULL, 2, 'manual', 7, 7, 'running')"_s
        << u"INSERT INTO attempts VALUES (20, 1, 'running', 3, 7, 8, NULL, -1, '')"_s;
+    // Version 3 with a run: it gets no preemptions, and the backfill tables are empty.
+    QStringList v3;
+    for (const Internal::Migration &m : Internal::migrations()) {
+        if (m.version <= 3)
+            v3 << m.statements;
+    }
+    v3 << u"CREATE TABLE schema_version (version INTEGER NOT NULL, applied_ms BIGINT NOT NULL)"_s
+       << u"INSERT INTO schema_version VALUES (3, 0)"_s
+       << u"INSERT INTO jobs VALUES (10, 'j', NULL, '{\"command\":\"true\"}', 1, 5, 6)"_s
+       << u"INSERT INTO runs VALUES (20, 10, 'j', NULL, 2, 'manual', 7, 7, 'running')"_s
+       << u"INSERT INTO attempts VALUES (20, 1, 'running', 3, 7, 8, NULL, -1, '')"_s;
+    QTest::newRow("v3-with-data")
+            << 3 << v3
+            << u"SELECT r.state || '|' || r.preemptions || '|' || (SELECT COUNT(*) FROM backfills)"
+               " FROM runs r"_s
+            << QStringList{u"running|0|0"_s};
     QTest::newRow("v1-with-data") << 1 << v1
                                   << u"SELECT j.name || '|' || r.state || '|' || a.node_id FROM "
                                      u"jobs j, runs r, attempts a"
@@ -218,6 +235,34 @@ void tst_Migrations::failingMigrationRollsBack()
     // The store still opens at the version it reached.
     auto store = Store::open(m_url, m_clock);
     QVERIFY(store);
+}
+
+// The dashboard's statistics (Store::runStats) select runs by created_ms: SQLite's plan for
+// that query searches the runs_created index instead of scanning every run.
+void tst_Migrations::statsQueryUsesTheCreationIndex()
+{
+    if (usePostgres())
+        QSKIP("EXPLAIN QUERY PLAN is SQLite's");
+    {
+        auto store = Store::open(m_url, m_clock);
+        QVERIFY(store);
+    }
+    QSqlDatabase db = openRaw(m_url);
+    QStringList plan;
+    {
+        QSqlQuery q(db);
+        QVERIFY2(q.exec(u"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM runs r LEFT JOIN attempts a"
+                        " ON a.run_id = r.id AND a.number ="
+                        " (SELECT MAX(l.number) FROM attempts l WHERE l.run_id = r.id)"
+                        " WHERE r.created_ms >= 0 AND r.created_ms < 1"_s),
+                 qPrintable(q.lastError().text()));
+        while (q.next())
+            plan.append(q.value(3).toString());
+    }
+    closeRaw(db);
+    QVERIFY2(plan.join(u'\n').contains(u"SEARCH r USING COVERING INDEX runs_created"_s)
+                     || plan.join(u'\n').contains(u"SEARCH r USING INDEX runs_created"_s),
+             qPrintable(plan.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(tst_Migrations)

@@ -95,6 +95,8 @@ private slots:
     void listsAndReconciliation();
     void pipelineRunsAndFires();
     void pipelineSettingsAndRunParameters();
+    void backfillsSurviveAReopen();
+    void preemptionsCountedWithTheRequeue();
     void outputAppendReadAndLimit();
     void nodes();
     void apiTokens();
@@ -540,6 +542,75 @@ void tst_Store::pipelineRunsAndFires()
     QCOMPARE(store->lastFires()->size(), 2);
     QVERIFY(store->deleteJob(created->job.id));
     QCOMPARE(store->lastFires()->size(), 1);
+}
+
+// A backfill's fire times, each with the pipeline run started for it, survive a reopen; a
+// finished backfill is deleted with its fire times.
+void tst_Store::backfillsSurviveAReopen()
+{
+    const QList<QDateTime> fires{kStart.addDays(-3), kStart.addDays(-2), kStart.addDays(-1)};
+    qint64 id = 0;
+    {
+        auto store = open();
+        QVERIFY(store);
+        QVERIFY(store->listBackfills()->isEmpty());
+        auto created = store->createBackfill(u"daily"_s, 1, fires);
+        QVERIFY2(created, qPrintable(errorText(created)));
+        id = *created;
+        auto other = store->createBackfill(u"weekly"_s, 2, {kStart});
+        QVERIFY(other);
+        QVERIFY(store->startBackfillFire(id, fires.at(0), 7001));
+        QVERIFY(store->startBackfillFire(id, fires.at(1), 0));  // could not be started
+        QCOMPARE(store->startBackfillFire(id, kStart.addDays(5), 7002).error().code,
+                 ErrorCode::NotFound);
+        QVERIFY(store->deleteBackfill(*other));
+        QCOMPARE(store->deleteBackfill(*other).error().code, ErrorCode::NotFound);
+    }
+    auto store = open();
+    QVERIFY(store);
+    auto list = store->listBackfills();
+    QVERIFY2(list, qPrintable(errorText(list)));
+    QCOMPARE(list->size(), 1);
+    const BackfillRecord &b = list->first();
+    QCOMPARE(b.id, id);
+    QCOMPARE(b.pipeline, u"daily"_s);
+    QCOMPARE(b.concurrency, 1);
+    QCOMPARE(b.pending, QList<QDateTime>{fires.at(2)});
+    QCOMPARE(b.started, (QList<qint64>{7001, 0}));
+    QCOMPARE(rawCount(m_url, u"backfill_fires"_s), qint64(3));
+    QVERIFY(store->deleteBackfill(id));
+    QCOMPARE(rawCount(m_url, u"backfill_fires"_s), qint64(0));
+    QVERIFY(store->listBackfills()->isEmpty());
+}
+
+// requeue(preempted) counts the stopped attempt in the run's record, which a reopen keeps; a
+// requeue for another reason does not.
+void tst_Store::preemptionsCountedWithTheRequeue()
+{
+    RunId id;
+    {
+        auto store = open();
+        QVERIFY(store);
+        id = newRun(*store);
+        QCOMPARE(store->run(id)->preemptions, 0);
+        QVERIFY(store->transition(id, 1, RunState::Running, kStart));
+        QVERIFY(store->transition(id, 1, RunState::Cancelled, kStart.addSecs(1)));
+        auto requeued = store->requeue(id, kStart.addSecs(2), u"preempted by run 9"_s, true);
+        QVERIFY2(requeued, qPrintable(errorText(requeued)));
+        QCOMPARE(requeued->preemptions, 1);
+        QVERIFY(store->transition(id, 2, RunState::Cancelled, kStart.addSecs(3)));
+        auto again = store->requeue(id, kStart.addSecs(4), u"re-run by bob"_s);
+        QVERIFY(again);
+        QCOMPARE(again->preemptions, 1);
+        QCOMPARE(again->run.attempts().size(), 3);
+    }
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(store->run(id)->preemptions, 1);
+    auto unfinished = store->unfinishedRuns();
+    QVERIFY(unfinished);
+    QCOMPARE(unfinished->size(), 1);
+    QCOMPARE(unfinished->first().preemptions, 1);
 }
 
 // A pipeline's own fields and the parameters of its runs survive a reopen; a bad stored
