@@ -429,9 +429,11 @@ void MainWindow::createMasterActions()
     QAction *open = master->addAction(icon(u"document-open"_s), tr("&Open pipeline…"), this,
                                       &MainWindow::showOpenFromMasterDialog);
     open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    open->setObjectName(u"openFromMaster"_s);
     QAction *save = master->addAction(icon(u"document-save"_s), tr("Save to &master"), this,
                                       &MainWindow::saveToMaster);
     save->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    save->setObjectName(u"saveToMaster"_s);
     QAction *run = master->addAction(tr("&Run pipeline"), this, &MainWindow::runOnMaster);
     run->setShortcut(QKeySequence(Qt::Key_F5));
     QAction *stopShowing

@@ -58,6 +58,7 @@ public:
     Editor::PipelineDocument *document() const { return m_document; }
     Editor::GraphScene *scene() const { return m_scene; }
     Editor::GraphView *view() const { return m_view; }
+    Editor::YamlView *yamlView() const { return m_yaml; }
 
     // Opens a pipeline file; false (and a message box unless `quiet`) on an error.
     bool openFile(const QString &path, bool quiet = false);

@@ -20,18 +20,23 @@
 #include <editor/graphscene.h>
 #include <editor/graphview.h>
 #include <editor/pipelinedocument.h>
+#include <editor/yamlview.h>
 #include <mainwindow.h>
 #include <views/runlogview.h>
 
+#include <QApplication>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <csignal>
@@ -54,9 +59,13 @@ private slots:
     void reconnectsToTheSavedServer();
     void editSaveRunAndWatch();
     void saveErrorIsLocated();
+    void openEditAndSaveBack();
     void editsStayWhileTheMasterIsAway();
 
 private:
+    // Answers the next modal Master > Open pipeline dialog: chooses `name` once the master's
+    // list shows it and opens it (true), or cancels after 20 s (false).
+    void chooseInOpenDialog(const QString &name, std::optional<bool> *chosen);
     std::unique_ptr<Gui::MainWindow> connectedWindow();
     bool waitForState(Gui::MainWindow &window, MasterConnection::State state, int ms = 20000);
     QString url() const { return u"wss://127.0.0.1:%1"_s.arg(m_cluster.agentPort()); }
@@ -326,6 +335,132 @@ void tst_MasterWorkflow::saveErrorIsLocated()
              qPrintable(window->lastProblem()));
     QVERIFY(doc->isDirty());
     QCOMPARE(m_cluster.get(u"/api/v1/pipelines/gui_broken"_s).status, 404);
+}
+
+void tst_MasterWorkflow::chooseInOpenDialog(const QString &name, std::optional<bool> *chosen)
+{
+    auto *poll = new QTimer(this);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    connect(poll, &QTimer::timeout, this, [poll, clock, name, chosen] {
+        auto *dialog
+                = qobject_cast<Connect::PipelineListDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        const QList<QTreeWidgetItem *> rows = dialog->list()->findItems(name, Qt::MatchExactly);
+        if (rows.isEmpty() && clock->elapsed() < 20000)
+            return;
+        poll->stop();
+        poll->deleteLater();
+        *chosen = !rows.isEmpty();
+        if (rows.isEmpty()) {
+            dialog->reject();
+            return;
+        }
+        dialog->list()->setCurrentItem(rows.first());
+        dialog->accept();
+    });
+    poll->start(50);
+}
+
+void tst_MasterWorkflow::openEditAndSaveBack()
+{
+    // The brief's pipeline on the master, applied through REST as a script would.
+    QFile seed(QStringLiteral(ORRERY_SOURCE_DIR) + u"/examples/data_pipeline.yaml"_s);
+    QVERIFY(seed.open(QIODevice::ReadOnly));
+    const HttpReply applied = m_cluster.request("POST", u"/api/v1/apply?file=data_pipeline.yaml"_s,
+                                                seed.readAll(), "application/yaml");
+    QVERIFY2(applied.status == 200 || applied.status == 201, applied.body.constData());
+    const HttpReply masterYaml = m_cluster.get(u"/api/v1/pipelines/data_pipeline?format=yaml"_s);
+    QCOMPARE(masterYaml.status, 200);
+
+    const auto window = connectedWindow();
+    QVERIFY(window);
+    PipelineDocument *doc = window->document();
+    GraphScene *scene = window->scene();
+    auto *openAction = window->findChild<QAction *>(u"openFromMaster"_s);
+    auto *saveAction = window->findChild<QAction *>(u"saveToMaster"_s);
+    QVERIFY(openAction && saveAction);
+    QVERIFY(openAction->isEnabled());
+
+    // Master > Open pipeline…: the dialog lists it; choosing it opens it in the editor.
+    std::optional<bool> chosen;
+    chooseInOpenDialog(u"data_pipeline"_s, &chosen);
+    openAction->trigger();
+    QVERIFY2(chosen.value_or(false), "the dialog did not list data_pipeline");
+    QTRY_COMPARE_WITH_TIMEOUT(doc->jobCount(), 3, 10000);
+    QVERIFY2(window->lastProblem().isEmpty(), qPrintable(window->lastProblem()));
+    QCOMPARE(window->masterPipelines()->pipelineName(), u"data_pipeline"_s);
+    QVERIFY(window->windowTitle().startsWith(u"data_pipeline (master)"_s));
+    QVERIFY(!doc->isDirty());
+
+    // Its boxes and arrows.
+    const JobId extract = doc->idOf(u"data_extract"_s);
+    const JobId transform = doc->idOf(u"data_transform"_s);
+    const JobId load = doc->idOf(u"data_load"_s);
+    for (const JobId id : {extract, transform, load}) {
+        QVERIFY(id.isValid());
+        QVERIFY(scene->jobItem(id));
+        QCOMPARE(scene->jobItem(id)->name(), doc->nameOf(id));
+    }
+    QCOMPARE(scene->edgeItemCount(), 2);
+    QVERIFY(scene->edgeItem(extract, transform));
+    QVERIFY(scene->edgeItem(transform, load));
+    QCOMPARE(doc->job(transform)->timeoutSecs, qint64(3600));
+    QCOMPARE(doc->job(extract)->schedule, u"0 2 * * *"_s);
+    // The YAML view shows what the master has, as the master writes it.
+    YamlView *yaml = window->yamlView();
+    QTRY_COMPARE_WITH_TIMEOUT(yaml->text(), QString::fromUtf8(masterYaml.body), 5000);
+
+    // Edited in the YAML (a timeout) and in the graph (a new box after data_load).
+    QString text = yaml->text();
+    const QRegularExpressionMatch timeout
+            = QRegularExpression(u"\\n\\s+timeout: (\\S+)"_s).match(text);
+    QVERIFY2(timeout.hasMatch(), qPrintable(text));
+    text.replace(timeout.capturedStart(1), timeout.capturedLength(1), u"1800"_s);
+    yaml->editor()->setPlainText(text);
+    yaml->parseNow();
+    QVERIFY2(yaml->errorText().isEmpty(), qPrintable(yaml->errorText()));
+    QCOMPARE(doc->job(doc->idOf(u"data_transform"_s))->timeoutSecs, qint64(1800));
+    const JobId report = scene->addJob(QPointF(600, 0));
+    Job job = *doc->job(report);
+    job.name = u"data_report"_s;
+    job.command = u"echo report"_s;
+    doc->undoStack()->push(new ChangeJobCommand(doc, report, job));
+    scene->connectJobs(doc->idOf(u"data_load"_s), report, DependencyStatus::Finished);
+    QCOMPARE(scene->edgeItemCount(), 3);
+    QVERIFY(doc->isDirty());
+    QTRY_VERIFY_WITH_TIMEOUT(yaml->text().contains(u"data_report"_s), 5000);
+    const QString edited = yaml->text();
+
+    // Master > Save to master, under the name it was opened with.
+    saveAction->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!doc->isDirty(), 20000);
+    QVERIFY2(window->lastProblem().isEmpty(), qPrintable(window->lastProblem()));
+
+    // Read back through REST: the master has the edits, as the YAML view showed them.
+    const HttpReply back = m_cluster.get(u"/api/v1/pipelines/data_pipeline"_s);
+    QCOMPARE(back.status, 200);
+    QCOMPARE(back.json.value(u"tasks"_s).toArray().size(), 4);
+    QCOMPARE(back.json.value(u"edges"_s).toArray().size(), 3);
+    const HttpReply backYaml = m_cluster.get(u"/api/v1/pipelines/data_pipeline?format=yaml"_s);
+    QCOMPARE(backYaml.status, 200);
+    QCOMPARE(QString::fromUtf8(backYaml.body), edited);
+    const Result<Pipeline> saved = Config::parsePipeline(backYaml.body, u"data_pipeline.yaml"_s);
+    QVERIFY(saved);
+    QCOMPARE(saved->jobs.size(), 4);
+    const auto jobNamed = [&saved](const QString &name) -> const Job * {
+        for (const Job &j : saved->jobs) {
+            if (j.name == name)
+                return &j;
+        }
+        return nullptr;
+    };
+    QVERIFY(jobNamed(u"data_report"_s));
+    QCOMPARE(jobNamed(u"data_report"_s)->command, u"echo report"_s);
+    QCOMPARE(jobNamed(u"data_transform"_s)->timeoutSecs, qint64(1800));
+    const QJsonObject reportTask = m_cluster.get(u"/api/v1/tasks/data_report"_s).json;
+    QCOMPARE(reportTask.value(u"pipeline"_s).toString(), u"data_pipeline"_s);
 }
 
 void tst_MasterWorkflow::editsStayWhileTheMasterIsAway()
