@@ -61,6 +61,16 @@ struct BackfillRecord
     QList<qint64> started;     // the pipeline runs started for the others (0: not started)
 };
 
+// The newest run of a job (the largest run id), as the jobs list shows it.
+struct LastRun
+{
+    RunId run;
+    RunState state = RunState::Waiting;
+    // When the run reached its state: its current attempt's end, else its start, else when
+    // it was queued.
+    QDateTime at;
+};
+
 // One row of run_events: every state change of every attempt. from is empty for the event
 // that creates an attempt.
 struct RunEvent

@@ -17,6 +17,7 @@
 #include <QVariant>
 
 #include <array>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -971,16 +972,42 @@ Result<QList<RunEvent>> Store::runEvents(RunId run)
     return out;
 }
 
-Result<QList<RunRecord>> Store::listRunsByJob(JobId job, int limit)
+// The id bound of listRunsBy*: below `before`, or below every id.
+static qint64 idsBelow(RunId before)
 {
-    return d->loadRuns(u"WHERE job_id = ? ORDER BY id DESC LIMIT ?"_s,
-                       {job.value(), qMax(0, limit)});
+    return before.isValid() ? before.value() : std::numeric_limits<qint64>::max();
 }
 
-Result<QList<RunRecord>> Store::listRunsByState(RunState state, int limit)
+Result<QList<RunRecord>> Store::listRunsByJob(JobId job, int limit, RunId before)
 {
-    return d->loadRuns(u"WHERE state = ? ORDER BY id DESC LIMIT ?"_s,
-                       {runStateName(state), qMax(0, limit)});
+    return d->loadRuns(u"WHERE job_id = ? AND id < ? ORDER BY id DESC LIMIT ?"_s,
+                       {job.value(), idsBelow(before), qMax(0, limit)});
+}
+
+Result<QList<RunRecord>> Store::listRunsByState(RunState state, int limit, RunId before)
+{
+    return d->loadRuns(u"WHERE state = ? AND id < ? ORDER BY id DESC LIMIT ?"_s,
+                       {runStateName(state), idsBelow(before), qMax(0, limit)});
+}
+
+Result<QHash<JobId, LastRun>> Store::lastRuns()
+{
+    // The current attempt is the one with the largest number; runs.state is its state.
+    ORRERY_QUERY(q, u"reading the last run of each job"_s,
+                 u"SELECT r.job_id, r.id, r.state,"
+                 " COALESCE(a.finished_ms, a.started_ms, a.queued_ms, r.created_ms)"
+                 " FROM runs r JOIN attempts a ON a.run_id = r.id AND a.number ="
+                 " (SELECT MAX(number) FROM attempts WHERE run_id = r.id)"
+                 " WHERE r.id IN (SELECT MAX(id) FROM runs GROUP BY job_id)"_s);
+    QHash<JobId, LastRun> out;
+    while (q.next()) {
+        LastRun last;
+        last.run = RunId(q.value(1).toLongLong());
+        last.state = runStateFromName(q.value(2).toString()).value_or(RunState::Lost);
+        last.at = fromMs(q.value(3));
+        out.insert(JobId(q.value(0).toLongLong()), last);
+    }
+    return out;
 }
 
 Result<QList<RunRecord>> Store::unfinishedRuns()

@@ -106,9 +106,12 @@ public:
                               bool preempted = false);
     Result<RunRecord> run(RunId id);
     Result<QList<RunEvent>> runEvents(RunId run);
-    // Newest first, at most `limit`.
-    Result<QList<RunRecord>> listRunsByJob(JobId job, int limit);
-    Result<QList<RunRecord>> listRunsByState(RunState state, int limit);
+    // Newest first, at most `limit`; with a valid `before`, only runs older than it (a smaller
+    // id), for reading page after page.
+    Result<QList<RunRecord>> listRunsByJob(JobId job, int limit, RunId before = RunId());
+    Result<QList<RunRecord>> listRunsByState(RunState state, int limit, RunId before = RunId());
+    // The newest run of every job that has one, read in one query.
+    Result<QHash<JobId, LastRun>> lastRuns();
     // Runs in waiting or running, oldest first: what the master reconciles at start.
     Result<QList<RunRecord>> unfinishedRuns();
     // Every run of one pipeline run (NewRun::pipelineRunId), oldest first.

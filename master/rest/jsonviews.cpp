@@ -147,6 +147,17 @@ QJsonObject taskStatusJson(const JobStatus &status, const NodeNames &nodes)
     };
 }
 
+QJsonValue lastRunJson(const std::optional<LastRun> &last)
+{
+    if (!last)
+        return QJsonValue(QJsonValue::Null);
+    return QJsonObject{
+            {u"id"_s, last->run.toString()},
+            {u"state"_s, runStateName(last->state)},
+            {u"at"_s, instantJson(last->at)},
+    };
+}
+
 QJsonObject runJson(const RunRecord &record, const NodeNames &nodes)
 {
     const Run &run = record.run;

@@ -45,6 +45,8 @@ using NodeNames = QHash<NodeId, QString>;
 
 QJsonObject taskJson(const JobRecord &record, const std::optional<QDateTime> &nextFire);
 QJsonObject taskStatusJson(const JobStatus &status, const NodeNames &nodes);
+// A task's newest run in the tasks list: {id, state, at} or null when it has none.
+QJsonValue lastRunJson(const std::optional<LastRun> &last);
 QJsonObject runJson(const RunRecord &record, const NodeNames &nodes);
 QJsonObject runEventJson(const RunEvent &event);
 // index: 1-based position of the chunk in the run's output ((attempt, seq) order).

@@ -555,9 +555,18 @@ Reply RestApi::Private::listTasks(const Call &)
         return errorReply(jobs.error());
     std::sort(jobs->begin(), jobs->end(),
               [](const JobRecord &a, const JobRecord &b) { return a.job.name < b.job.name; });
+    const Result<QHash<JobId, LastRun>> lastRuns = store().lastRuns();
+    if (!lastRuns)
+        return errorReply(lastRuns.error());
     QJsonArray tasks;
-    for (const JobRecord &record : std::as_const(*jobs))
-        tasks.append(taskJson(record, engine->nextFireTime(record.job.id)));
+    for (const JobRecord &record : std::as_const(*jobs)) {
+        QJsonObject task = taskJson(record, engine->nextFireTime(record.job.id));
+        const auto last = lastRuns->constFind(record.job.id);
+        task.insert(u"last_run"_s,
+                    lastRunJson(last == lastRuns->cend() ? std::nullopt
+                                                         : std::optional<LastRun>(*last)));
+        tasks.append(task);
+    }
     return jsonReply(QJsonObject{{u"tasks"_s, tasks}});
 }
 
@@ -660,6 +669,16 @@ Reply RestApi::Private::listRuns(const Call &call)
     const QUrlQuery &query = call.request.query;
     const QString taskText = query.queryItemValue(u"task"_s, QUrl::FullyDecoded);
     const QString stateText = query.queryItemValue(u"state"_s, QUrl::FullyDecoded);
+    // The next page: runs older than this one.
+    RunId before;
+    if (query.hasQueryItem(u"before"_s)) {
+        const QString text = query.queryItemValue(u"before"_s, QUrl::FullyDecoded);
+        before = RunId::fromString(text);
+        if (!before.isValid() || before.toString() != text)
+            return errorReply(
+                    fieldError(ErrorCode::InvalidValue, u"before"_s,
+                               RestApi::tr("expected a run id, found '%1'").arg(text.left(40))));
+    }
     std::optional<RunState> state;
     if (!stateText.isEmpty()) {
         state = runStateFromName(stateText);
@@ -683,7 +702,7 @@ Reply RestApi::Private::listRuns(const Call &call)
             return errorReply(record.error());
         // With a state filter too, look further back so that `limit` matching runs are found.
         const int fetch = state ? kMaxLimit * 10 : *limit;
-        const Result<QList<RunRecord>> list = store().listRunsByJob(record->job.id, fetch);
+        const Result<QList<RunRecord>> list = store().listRunsByJob(record->job.id, fetch, before);
         if (!list)
             return errorReply(list.error());
         for (const RunRecord &run : *list) {
@@ -695,7 +714,7 @@ Reply RestApi::Private::listRuns(const Call &call)
         // are time-ordered, so a larger id is a newer run).
         const QList<RunState> states = state ? QList<RunState>{*state} : allRunStates();
         for (RunState s : states) {
-            const Result<QList<RunRecord>> list = store().listRunsByState(s, *limit);
+            const Result<QList<RunRecord>> list = store().listRunsByState(s, *limit, before);
             if (!list)
                 return errorReply(list.error());
             found.append(*list);

@@ -57,6 +57,8 @@ private slots:
     void roles_data();
     void roles();
     void runs();
+    void runPages();
+    void tasksListTheirLastRun();
     void output();
     void outputTruncated();
     void applyPipeline();
@@ -497,6 +499,86 @@ void tst_RestApi::runs()
     QCOMPARE(events.first().toObject().value(u"to"_s).toString(), u"waiting"_s);
     QCOMPARE(events.last().toObject().value(u"to"_s).toString(), u"cancelled"_s);
     QCOMPARE(events.last().toObject().value(u"from"_s).toString(), u"waiting"_s);
+}
+
+void tst_RestApi::runPages()
+{
+    QVERIFY(!createSeedTask().isEmpty());
+    QStringList ids;  // oldest first
+    for (int i = 0; i < 5; ++i) {
+        const HttpReply r = m_f->request("POST", u"/api/v1/tasks/data_backup/execute"_s,
+                                         QByteArray(), m_f->operatorToken);
+        QCOMPARE(r.status, 202);
+        ids.append(r.json.value(u"run"_s).toObject().value(u"id"_s).toString());
+    }
+    const auto page = [this](const QString &query) {
+        QStringList got;
+        const HttpReply r = m_f->get(u"/api/v1/runs?"_s + query, m_f->viewerToken);
+        for (const QJsonValue &run : r.json.value(u"runs"_s).toArray())
+            got.append(run.toObject().value(u"id"_s).toString());
+        return got;
+    };
+    // Page after page of two, each starting before the last run of the one before.
+    QCOMPARE(page(u"limit=2"_s), (QStringList{ids[4], ids[3]}));
+    QCOMPARE(page(u"limit=2&before="_s + ids[3]), (QStringList{ids[2], ids[1]}));
+    QCOMPARE(page(u"limit=2&before="_s + ids[1]), (QStringList{ids[0]}));
+    QCOMPARE(page(u"limit=2&before="_s + ids[0]), QStringList());
+    // With a task, and with a state.
+    QCOMPARE(page(u"task=data_backup&limit=3&before="_s + ids[2]), (QStringList{ids[1], ids[0]}));
+    QCOMPARE(page(u"state=waiting&limit=1&before="_s + ids[4]), (QStringList{ids[3]}));
+
+    const HttpReply bad = m_f->get(u"/api/v1/runs?before=x1"_s, m_f->viewerToken);
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.json.value(u"error"_s).toObject().value(u"field"_s).toString(), u"before"_s);
+}
+
+void tst_RestApi::tasksListTheirLastRun()
+{
+    QVERIFY(!createSeedTask().isEmpty());
+    HttpReply r
+            = m_f->post(u"/api/v1/tasks"_s,
+                        {{u"name"_s, u"never_run"_s}, {u"command"_s, u"true"_s}}, m_f->adminToken);
+    QCOMPARE(r.status, 201);
+    const auto listed = [this] {
+        QHash<QString, QJsonValue> last;
+        const HttpReply list = m_f->get(u"/api/v1/tasks"_s, m_f->viewerToken);
+        for (const QJsonValue &task : list.json.value(u"tasks"_s).toArray()) {
+            const QJsonObject o = task.toObject();
+            last.insert(o.value(u"name"_s).toString(), o.value(u"last_run"_s));
+        }
+        return last;
+    };
+    QCOMPARE(listed().size(), 2);
+    QVERIFY(listed().value(u"data_backup"_s).isNull());
+    QVERIFY(listed().value(u"never_run"_s).isNull());
+
+    // A cancelled run, then a newer waiting one: the list shows the newer.
+    r = m_f->request("POST", u"/api/v1/tasks/data_backup/execute"_s, QByteArray(),
+                     m_f->operatorToken);
+    const QString first = r.json.value(u"run"_s).toObject().value(u"id"_s).toString();
+    r = m_f->request("POST", u"/api/v1/runs/%1/stop"_s.arg(first), QByteArray(),
+                     m_f->operatorToken);
+    QCOMPARE(r.status, 200);
+    QJsonObject last = listed().value(u"data_backup"_s).toObject();
+    QCOMPARE(last.value(u"id"_s).toString(), first);
+    QCOMPARE(last.value(u"state"_s).toString(), u"cancelled"_s);
+    QCOMPARE(last.value(u"at"_s).toString(), r.json.value(u"attempts"_s)
+                                                     .toArray()
+                                                     .last()
+                                                     .toObject()
+                                                     .value(u"finished_at"_s)
+                                                     .toString());
+    r = m_f->request("POST", u"/api/v1/tasks/data_backup/execute"_s, QByteArray(),
+                     m_f->operatorToken);
+    const QJsonObject second = r.json.value(u"run"_s).toObject();
+    last = listed().value(u"data_backup"_s).toObject();
+    QCOMPARE(last.value(u"id"_s).toString(), second.value(u"id"_s).toString());
+    QCOMPARE(last.value(u"state"_s).toString(), u"waiting"_s);
+    QCOMPARE(last.value(u"at"_s).toString(), second.value(u"created_at"_s).toString());
+    QVERIFY(listed().value(u"never_run"_s).isNull());
+    // The task itself (GET /tasks/{task}) is unchanged: the list alone carries it.
+    QVERIFY(!m_f->get(u"/api/v1/tasks/data_backup"_s, m_f->viewerToken)
+                     .json.contains(u"last_run"_s));
 }
 
 void tst_RestApi::output()

@@ -93,6 +93,7 @@ private slots:
     void recordResultWithoutStart();
     void retryAddsAttempt();
     void listsAndReconciliation();
+    void lastRunOfEachJob();
     void pipelineRunsAndFires();
     void pipelineSettingsAndRunParameters();
     void backfillsSurviveAReopen();
@@ -481,12 +482,67 @@ void tst_Store::listsAndReconciliation()
     QCOMPARE(waiting->at(0).run.id(), ids[4]);
     QCOMPARE(waiting->at(1).run.id(), ids[3]);
 
+    // Pages: only runs older than `before`.
+    auto older = store->listRunsByJob(JobId(1), 10, ids[4]);
+    QVERIFY(older);
+    QCOMPARE(older->size(), 2);
+    QCOMPARE(older->at(0).run.id(), ids[2]);
+    QCOMPARE(older->at(1).run.id(), ids[0]);
+    QCOMPARE(store->listRunsByJob(JobId(1), 1, ids[2])->first().run.id(), ids[0]);
+    QVERIFY(store->listRunsByJob(JobId(1), 10, ids[0])->isEmpty());
+    auto olderWaiting = store->listRunsByState(RunState::Waiting, 10, ids[4]);
+    QCOMPARE(olderWaiting->size(), 1);
+    QCOMPARE(olderWaiting->first().run.id(), ids[3]);
+
     auto unfinished = store->unfinishedRuns();
     QVERIFY(unfinished);
     QList<RunId> got;
     for (const RunRecord &r : *unfinished)
         got.append(r.run.id());
     QCOMPARE(got, (QList<RunId>{ids[0], ids[3], ids[4]}));
+}
+
+void tst_Store::lastRunOfEachJob()
+{
+    auto store = open();
+    QVERIFY(store);
+    QVERIFY(store->lastRuns()->isEmpty());
+    const auto create = [&store](qint64 job) {
+        NewRun nr;
+        nr.job = JobId(job);
+        nr.jobName = u"job%1"_s.arg(job);
+        auto r = store->createRun(nr);
+        return r ? r->run.id() : RunId();
+    };
+    // Job 1: a run that succeeded, then a newer one still waiting (queued at +100 s).
+    const RunId done = create(1);
+    QVERIFY(store->recordResult(done, 1, RunState::Success, 0, kStart, kStart.addSecs(2)));
+    // Job 2: failed, retried, and the second attempt succeeded at +40 s.
+    const RunId retried = create(2);
+    QVERIFY(store->recordResult(retried, 1, RunState::Failed, 1, kStart, kStart.addSecs(1)));
+    QVERIFY(store->retry(retried, kStart.addSecs(30)));
+    QVERIFY(store->recordResult(retried, 2, RunState::Success, 0, kStart.addSecs(31),
+                                kStart.addSecs(40)));
+    // Job 3: running since +50 s.
+    const RunId running = create(3);
+    QVERIFY(store->transition(running, 1, RunState::Running, kStart.addSecs(50)));
+    m_clock.set(kStart.addSecs(100));
+    const RunId waiting = create(1);
+    QVERIFY(done.isValid() && retried.isValid() && running.isValid() && waiting.isValid());
+
+    const Result<QHash<JobId, LastRun>> last = store->lastRuns();
+    QVERIFY2(last, qPrintable(errorText(last)));
+    QCOMPARE(last->size(), 3);
+    QCOMPARE(last->value(JobId(1)).run, waiting);
+    QCOMPARE(last->value(JobId(1)).state, RunState::Waiting);
+    QCOMPARE(last->value(JobId(1)).at, kStart.addSecs(100));
+    QCOMPARE(last->value(JobId(2)).run, retried);
+    QCOMPARE(last->value(JobId(2)).state, RunState::Success);
+    QCOMPARE(last->value(JobId(2)).at, kStart.addSecs(40));
+    QCOMPARE(last->value(JobId(3)).run, running);
+    QCOMPARE(last->value(JobId(3)).state, RunState::Running);
+    QCOMPARE(last->value(JobId(3)).at, kStart.addSecs(50));
+    QVERIFY(!last->contains(JobId(4)));
 }
 
 void tst_Store::pipelineRunsAndFires()
