@@ -760,6 +760,10 @@
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Last run</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::JobsView</name>

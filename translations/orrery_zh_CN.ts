@@ -756,6 +756,10 @@
         <source>no</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>Last run</source>
+        <translation>最近运行时间</translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::JobsView</name>

@@ -12,6 +12,24 @@ namespace Orrery::Gui {
 
 JobsModel::JobsModel(QObject *parent) : JsonRowModel(parent) {}
 
+void JobsModel::resetTasks(const QList<QJsonObject> &tasks)
+{
+    QList<QJsonObject> rows;
+    rows.reserve(tasks.size());
+    for (const QJsonObject &task : tasks)
+        rows.append(withListedRun(task));
+    reset(rows);
+}
+
+QJsonObject JobsModel::withListedRun(QJsonObject task)
+{
+    const QJsonObject last = task.take(u"last_run"_s).toObject();
+    task.insert(u"last_run_id"_s, idValue(last.value(u"id"_s)));
+    task.insert(u"last_state"_s, last.isEmpty() ? u"idle"_s : last.value(u"state"_s).toString());
+    task.insert(u"last_at"_s, last.value(u"at"_s).toString());
+    return task;
+}
+
 bool JobsModel::applyRun(const QJsonObject &run)
 {
     const QString taskId = run.value(u"task_id"_s).toString();
@@ -19,34 +37,34 @@ bool JobsModel::applyRun(const QJsonObject &run)
     const int row = rowOf(taskId);
     if (row < 0 || runId < object(row).value(u"last_run_id"_s).toInteger())
         return false;
-    setLastRun(taskId, runId, run.value(u"state"_s).toString());
+    // When it reached its state: its end, else its start, else its creation.
+    QJsonValue at = run.value(u"finished_at"_s);
+    for (const QString &key : {u"started_at"_s, u"created_at"_s}) {
+        if (!at.isString())
+            at = run.value(key);
+    }
+    setLastRun(taskId, runId, run.value(u"state"_s).toString(), at);
     return true;
 }
 
-void JobsModel::applyStatus(const QJsonObject &status)
-{
-    const QJsonObject lastRun = status.value(u"last_run"_s).toObject();
-    if (lastRun.isEmpty()) {
-        setLastRun(status.value(u"id"_s).toString(), 0, status.value(u"state"_s).toString());
-        return;
-    }
-    applyRun(lastRun);
-}
-
-void JobsModel::setLastRun(const QString &taskId, qint64 runId, const QString &state)
+void JobsModel::setLastRun(const QString &taskId, qint64 runId, const QString &state,
+                           const QJsonValue &at)
 {
     QJsonObject task = object(taskId);
     if (task.isEmpty())
         return;
     task.insert(u"last_run_id"_s, runId);
     task.insert(u"last_state"_s, state);
+    task.insert(u"last_at"_s, at.toString());
     upsert(task);
 }
 
 QJsonObject JobsModel::merged(const QJsonObject &stored, const QJsonObject &incoming) const
 {
+    if (incoming.contains(u"last_run"_s))
+        return withListedRun(incoming);
     QJsonObject task = incoming;
-    for (const QString &key : {u"last_run_id"_s, u"last_state"_s}) {
+    for (const QString &key : {u"last_run_id"_s, u"last_state"_s, u"last_at"_s}) {
         if (!task.contains(key) && stored.contains(key))
             task.insert(key, stored.value(key));
     }
@@ -73,6 +91,8 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
         return tr("Next fire");
     case LastState:
         return tr("Last state");
+    case LastRunAt:
+        return tr("Last run");
     case Priority:
         return tr("Priority");
     case Labels:
@@ -113,6 +133,12 @@ QVariant JobsModel::cellData(const QJsonObject &task, int column, int role) cons
     }
     case LastState:
         return sort ? QVariant(lastState) : QVariant(runStateText(lastState));
+    case LastRunAt: {
+        const QDateTime at = instantValue(task.value(u"last_at"_s));
+        if (sort)
+            return at.isValid() ? at.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
+        return instantText(at);
+    }
     case Priority:
         return task.value(u"priority"_s).toString();
     case Labels:

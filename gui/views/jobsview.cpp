@@ -180,32 +180,21 @@ void JobsView::reload()
                 QList<QJsonObject> tasks;
                 for (const QJsonValue &t : reply.object().value(u"tasks"_s).toArray())
                     tasks.append(t.toObject());
-                self->m_model->reset(tasks);
-                for (const QJsonObject &task : std::as_const(tasks))
-                    self->loadStatus(task.value(u"id"_s).toString());
+                self->m_model->resetTasks(tasks);
                 if (!selected.isEmpty())
                     self->selectJob(selected);
                 emit self->loaded();
             });
 }
 
-void JobsView::loadStatus(const QString &taskId)
-{
-    const QPointer<JobsView> self(this);
-    m_connection->request(u"GET"_s, u"/api/v1/tasks/%1/status"_s.arg(taskId), QJsonValue(),
-                          [self](const Client::ApiReply &reply) {
-                              if (self && reply.ok())
-                                  self->m_model->applyStatus(reply.object());
-                          });
-}
-
 void JobsView::onEvent(const QString &, const QString &kind, const QJsonObject &payload)
 {
     if (kind == u"job.changed"_s) {
-        const bool known = m_model->rowOf(payload.value(u"id"_s).toString()) >= 0;
-        m_model->upsert(payload);
-        if (!known)
-            loadStatus(payload.value(u"id"_s).toString());
+        QJsonObject task = payload;
+        // A task new to the list has not run yet: its runs come as run.changed events.
+        if (m_model->rowOf(task.value(u"id"_s).toString()) < 0)
+            task.insert(u"last_run"_s, QJsonValue(QJsonValue::Null));
+        m_model->upsert(task);
     } else if (kind == u"job.removed"_s) {
         m_model->remove(payload.value(u"id"_s).toString());
     } else if (kind == u"run.changed"_s) {

@@ -51,7 +51,6 @@ signals:
 
 private:
     void reload();
-    void loadStatus(const QString &taskId);
     void onEvent(const QString &topic, const QString &kind, const QJsonObject &payload);
     // failure: "Could not ... %1 (job): %2 (why)".
     void act(const QString &method, const QString &pathSuffix, const QJsonValue &body,

@@ -126,14 +126,33 @@ void tst_ViewModels::jobsKeepTheLatestRunState()
                            {u"priority"_s, u"P1"_s},
                            {u"schedule"_s, u"0 2 * * *"_s},
                            {u"labels"_s, QJsonObject{{u"zone"_s, u"a"_s}, {u"db"_s, u"x"_s}}}};
-    model.reset({task});
-    model.applyStatus({{u"id"_s, u"7"_s}, {u"state"_s, u"idle"_s}, {u"last_run"_s, QJsonValue()}});
+    // The list gives each task's newest run, or null when it never ran.
+    QJsonObject listed = task;
+    listed.insert(u"last_run"_s, QJsonValue(QJsonValue::Null));
+    model.resetTasks({listed});
     const auto lastState = [&model] {
         return model.index(0, JobsModel::LastState).data(JsonRowModel::SortRole).toString();
     };
+    const auto lastAt = [&model] {
+        return model.index(0, JobsModel::LastRunAt).data(JsonRowModel::SortRole).toLongLong();
+    };
     QCOMPARE(lastState(), u"idle"_s);
+    QCOMPARE(model.index(0, JobsModel::LastRunAt).data().toString(), QString());
+    listed.insert(u"last_run"_s, QJsonObject{{u"id"_s, u"15"_s},
+                                             {u"state"_s, u"failed"_s},
+                                             {u"at"_s, u"2026-01-03T07:00:00Z"_s}});
+    model.resetTasks({listed});
+    QCOMPARE(lastState(), u"failed"_s);
+    QCOMPARE(model.index(0, JobsModel::LastState).data().toString(), runStateText(u"failed"_s));
+    QCOMPARE(lastAt(),
+             QDateTime(QDate(2026, 1, 3), QTime(7, 0), QTimeZone::utc()).toMSecsSinceEpoch());
+    QCOMPARE(model.index(0, JobsModel::LastRunAt).data().toString(),
+             instantText(QDateTime(QDate(2026, 1, 3), QTime(7, 0), QTimeZone::utc())));
+    // A newer run's event: its state, and its end as the time.
     QVERIFY(model.applyRun(run(20, u"backup"_s, u"running"_s)));
     QCOMPARE(lastState(), u"running"_s);
+    QCOMPARE(lastAt(),
+             QDateTime(QDate(2026, 1, 3), QTime(8, 1, 5), QTimeZone::utc()).toMSecsSinceEpoch());
     // An event of an older run does not win over the newer one.
     QVERIFY(!model.applyRun(run(19, u"backup"_s, u"failed"_s)));
     QCOMPARE(lastState(), u"running"_s);
