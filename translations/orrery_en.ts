@@ -1469,6 +1469,25 @@
         <source>Could not stop run %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Load older runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the next page of older runs from the master</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read older runs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) shown</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::SettingsDialog</name>

@@ -1465,6 +1465,24 @@
         <source>Could not stop run %1: %2</source>
         <translation>无法停止运行 %1：%2</translation>
     </message>
+    <message>
+        <source>Load older runs</source>
+        <translation>加载更早的运行记录</translation>
+    </message>
+    <message>
+        <source>Read the next page of older runs from the master</source>
+        <translation>从主控读取下一页更早的运行记录</translation>
+    </message>
+    <message>
+        <source>Could not read older runs: %1</source>
+        <translation>无法读取更早的运行记录：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) shown</source>
+        <translation>
+            <numerusform>已显示 %n 条运行记录</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Orrery::Gui::SettingsDialog</name>

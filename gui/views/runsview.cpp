@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPixmap>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -27,8 +28,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace Orrery::Gui {
 
 namespace {
-constexpr int kLoadLimit = 500;  // runs read at start; a page of 500 fits one message
-
 const QStringList &stateWords()
 {
     static const QStringList words{u"waiting"_s,   u"running"_s,   u"success"_s, u"failed"_s,
@@ -104,8 +103,21 @@ RunsView::RunsView(Client::MasterConnection *connection, QWidget *parent)
     m_tabs->addTab(details, tr("Details"));
     m_tabs->addTab(m_log, tr("Output"));
 
+    m_shown = new QLabel(this);
+    m_loadOlder = new QPushButton(tr("Load older runs"), this);
+    m_loadOlder->setToolTip(tr("Read the next page of older runs from the master"));
+    connect(m_loadOlder, &QPushButton::clicked, this, &RunsView::loadOlder);
+    auto *list = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(list);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_table, 1);
+    auto *paging = new QHBoxLayout;
+    paging->addWidget(m_shown, 1);
+    paging->addWidget(m_loadOlder);
+    listLayout->addLayout(paging);
+
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_table);
+    splitter->addWidget(list);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -118,6 +130,7 @@ RunsView::RunsView(Client::MasterConnection *connection, QWidget *parent)
     setTabOrder(m_job, m_node);
     setTabOrder(m_node, m_range);
     setTabOrder(m_range, m_table);
+    setTabOrder(m_table, m_loadOlder);
 
     connect(m_state, &QComboBox::currentIndexChanged, this,
             [this] { m_filter->setState(m_state->currentData().toString()); });
@@ -139,9 +152,13 @@ RunsView::RunsView(Client::MasterConnection *connection, QWidget *parent)
         emit openLog(id);
     });
     connect(m_table, &QTableView::customContextMenuRequested, this, &RunsView::showContextMenu);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &RunsView::updateLoadOlder);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunsView::updateLoadOlder);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunsView::updateLoadOlder);
     connect(m_feed, &LiveFeed::reloadNeeded, this, &RunsView::reload);
     connect(m_feed, &LiveFeed::event, this, &RunsView::onEvent);
     m_feed->setTopics({u"runs"_s});
+    updateLoadOlder();
 }
 
 RunsView::~RunsView() = default;
@@ -180,10 +197,12 @@ void RunsView::reload()
     if (!m_connection)
         return;
     const QPointer<RunsView> self(this);
+    const int request = ++m_request;
+    m_loadingOlder = false;
     m_connection->request(
             u"GET"_s, u"/api/v1/runs"_s, QJsonValue(),
-            [self](const Client::ApiReply &reply) {
-                if (!self)
+            [self, request](const Client::ApiReply &reply) {
+                if (!self || request != self->m_request)
                     return;
                 if (!reply.ok()) {
                     self->showMessage(tr("Could not read the runs: %1").arg(replyErrorText(reply)));
@@ -193,13 +212,60 @@ void RunsView::reload()
                 QList<QJsonObject> runs;
                 for (const QJsonValue &run : reply.object().value(u"runs"_s).toArray())
                     runs.append(run.toObject());
+                self->m_hasOlder = runs.size() >= self->m_pageSize;
+                self->m_pageEnd = runs.isEmpty() ? 0 : idValue(runs.last().value(u"id"_s));
                 self->m_model->reset(runs);
                 self->m_message->hide();
                 if (selected > 0)
                     self->selectRun(selected);
+                self->updateLoadOlder();
                 emit self->loaded();
             },
-            u"limit=%1"_s.arg(kLoadLimit));
+            u"limit=%1"_s.arg(m_pageSize));
+}
+
+void RunsView::loadOlder()
+{
+    if (!m_connection || m_loadingOlder || !m_hasOlder || m_pageEnd <= 0)
+        return;
+    m_loadingOlder = true;
+    updateLoadOlder();
+    const QPointer<RunsView> self(this);
+    const int request = m_request;
+    m_connection->request(
+            u"GET"_s, u"/api/v1/runs"_s, QJsonValue(),
+            [self, request](const Client::ApiReply &reply) {
+                if (!self || request != self->m_request)
+                    return;
+                self->m_loadingOlder = false;
+                if (!reply.ok()) {
+                    self->showMessage(
+                            tr("Could not read older runs: %1").arg(replyErrorText(reply)));
+                    self->updateLoadOlder();
+                    emit self->olderLoaded(-1);
+                    return;
+                }
+                const QJsonArray runs = reply.object().value(u"runs"_s).toArray();
+                self->m_hasOlder = runs.size() >= self->m_pageSize;
+                if (!runs.isEmpty())
+                    self->m_pageEnd = idValue(runs.last().toObject().value(u"id"_s));
+                // Asked for: kept, beyond the bound that live events are held to.
+                RunsModel *model = self->m_model;
+                model->setMaximumRows(
+                        qMax(model->maximumRows(), model->rowCount() + int(runs.size())));
+                for (const QJsonValue &run : runs)
+                    model->upsertRun(run.toObject());
+                self->m_message->hide();
+                self->updateLoadOlder();
+                emit self->olderLoaded(int(runs.size()));
+            },
+            u"limit=%1&before=%2"_s.arg(m_pageSize).arg(m_pageEnd));
+}
+
+void RunsView::updateLoadOlder()
+{
+    m_shown->setText(tr("%n run(s) shown", nullptr, m_model->rowCount()));
+    m_loadOlder->setEnabled(m_hasOlder && !m_loadingOlder);
 }
 
 void RunsView::onEvent(const QString &, const QString &kind, const QJsonObject &payload)

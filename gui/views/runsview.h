@@ -8,6 +8,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTabWidget;
 class QTableView;
 class QTreeWidget;
@@ -20,8 +21,9 @@ class RunsFilterModel;
 class RunsModel;
 
 // The runs the master knows (newest first): filters by state, job, node and time range; the
-// selected run's attempts; its output (RunLogView). Loaded through REST, then kept current by
-// "run.changed" events.
+// selected run's attempts; its output (RunLogView). The newest page is loaded through REST,
+// then kept current by "run.changed" events; "Load older runs" reads the next page (GET
+// /api/v1/runs?before=<the last run read>), until the master has no older run.
 class RunsView final : public QWidget
 {
     Q_OBJECT
@@ -42,11 +44,22 @@ public:
     bool selectRun(qint64 runId);
     qint64 selectedRun() const;
 
+    // Runs read per request (500 by default; a page of 500 fits one message).
+    int pageSize() const { return m_pageSize; }
+    void setPageSize(int runs) { m_pageSize = qMax(1, runs); }
+    QPushButton *loadOlderButton() const { return m_loadOlder; }
+    // Whether the master may have runs older than the oldest shown.
+    bool hasOlderRuns() const { return m_hasOlder; }
+    // Reads the page of runs before the last one read and adds it.
+    void loadOlder();
+
 signals:
     // The user asked for a run's output (double-click, Enter, context menu).
     void openLog(qint64 runId);
     // The initial or a reconnect's REST load arrived.
     void loaded();
+    // A page of older runs arrived (or failed: then `runs` is -1).
+    void olderLoaded(int runs);
 
 private:
     void reload();
@@ -56,6 +69,7 @@ private:
     void showContextMenu(const QPoint &pos);
     void stopRun(qint64 runId);
     void showMessage(const QString &text);
+    void updateLoadOlder();
 
     QPointer<Client::MasterConnection> m_connection;
     LiveFeed *m_feed = nullptr;
@@ -71,6 +85,15 @@ private:
     QTreeWidget *m_attempts = nullptr;
     RunLogView *m_log = nullptr;
     QLabel *m_message = nullptr;
+    QLabel *m_shown = nullptr;
+    QPushButton *m_loadOlder = nullptr;
+    int m_pageSize = 500;
+    // The oldest run of the pages read (newest first): the next page starts before it. Runs
+    // that events add do not move it.
+    qint64 m_pageEnd = 0;
+    bool m_hasOlder = false;
+    bool m_loadingOlder = false;
+    int m_request = 0;  // answers of an earlier reload are dropped
 };
 
 }  // namespace Orrery::Gui

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -40,6 +41,7 @@ private slots:
     void jobsViewLoadsFollowsAndActs();
     void jobsViewShowsRefusals();
     void runsViewAndLogFollowARun();
+    void runsViewLoadsOlderPages();
     void nodesViewShowsHeartbeats();
     void dashboardCountsGrow();
 
@@ -292,6 +294,47 @@ void tst_Views::runsViewAndLogFollowARun()
     QCOMPARE(open.size(), 1);
     QCOMPARE(open.first().at(0).toLongLong(), runId.toLongLong());
     QTRY_COMPARE_WITH_TIMEOUT(runs.logView()->text(), u"line-one\nline-two\noops\n"_s, 10000);
+}
+
+void tst_Views::runsViewLoadsOlderPages()
+{
+    // Three more runs, ended before the view opens (no event adds a run behind the pages).
+    for (int i = 0; i < 3; ++i) {
+        const QString run = execute(u"alpha-report"_s);
+        QVERIFY(!run.isEmpty());
+        QVERIFY(!m_cluster.waitForRunEnd(run, 20000).isEmpty());
+    }
+    QStringList expected;  // every run of the master, newest first
+    for (const QJsonValue &run :
+         m_cluster.get(u"/api/v1/runs?limit=1000"_s).json.value(u"runs"_s).toArray())
+        expected.append(run.toObject().value(u"id"_s).toString());
+    QVERIFY(expected.size() >= 5);
+
+    RunsView view(m_connection.get());
+    view.setPageSize(2);
+    QSignalSpy loaded(&view, &RunsView::loaded);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(view.model()->rowCount(), 2);
+    QVERIFY(view.model()->rowOf(expected.at(0)) >= 0);
+    QVERIFY(view.model()->rowOf(expected.at(1)) >= 0);
+    QVERIFY(view.hasOlderRuns());
+    QVERIFY(view.loadOlderButton()->isEnabled());
+
+    // "Load older runs" until the master has none: each page starts before the last one.
+    QSignalSpy older(&view, &RunsView::olderLoaded);
+    int pages = 0;
+    while (view.loadOlderButton()->isEnabled() && pages <= expected.size()) {
+        view.loadOlderButton()->click();
+        QVERIFY(!view.loadOlderButton()->isEnabled());  // one page at a time
+        QVERIFY(older.wait(10000));
+        QVERIFY(older.last().at(0).toInt() >= 0);
+        ++pages;
+    }
+    QCOMPARE(pages, int(expected.size()) / 2);  // the last page is short (or empty)
+    QVERIFY(!view.hasOlderRuns());
+    QCOMPARE(view.model()->rowCount(), expected.size());
+    for (const QString &id : std::as_const(expected))
+        QVERIFY2(view.model()->rowOf(id) >= 0, qPrintable(id));
 }
 
 void tst_Views::nodesViewShowsHeartbeats()
