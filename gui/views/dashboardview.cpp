@@ -3,12 +3,13 @@
 #include "livefeed.h"
 #include "viewformat.h"
 
-#include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -42,7 +43,7 @@ public:
         m_duration->setPointsVisible(true);
         m_trend->addSeries(m_rate);
         m_trend->addSeries(m_duration);
-        m_trendX = new QBarCategoryAxis(m_trend);
+        m_trendX = new QCategoryAxis(m_trend);
         m_rateY = new QValueAxis(m_trend);
         m_rateY->setRange(0, 100);
         m_rateY->setLabelFormat(u"%d"_s);
@@ -64,7 +65,7 @@ public:
         m_bars = new QBarSeries(m_volume);
         m_bars->append({m_runs, m_abnormal});
         m_volume->addSeries(m_bars);
-        m_volumeX = new QBarCategoryAxis(m_volume);
+        m_volumeX = new QCategoryAxis(m_volume);
         m_volumeY = new QValueAxis(m_volume);
         m_volumeY->setLabelFormat(u"%d"_s);
         m_volume->addAxis(m_volumeX, Qt::AlignBottom);
@@ -75,7 +76,11 @@ public:
         for (QChart *chart : {m_trend, m_volume}) {
             chart->legend()->setAlignment(Qt::AlignBottom);
             chart->setMargins(QMargins(4, 4, 4, 4));
+            // The time axis labels as many buckets as fit the chart's width.
+            connect(chart, &QChart::plotAreaChanged, this, [this] { relabel(); });
         }
+        for (QCategoryAxis *axis : {m_trendX, m_volumeX})
+            axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         auto *trendView = new QChartView(m_trend, this);
         auto *volumeView = new QChartView(m_volume, this);
         for (QChartView *view : {trendView, volumeView}) {
@@ -92,7 +97,8 @@ public:
     {
         m_volume->setTitle(byDay ? DashboardView::tr("Runs per day")
                                  : DashboardView::tr("Runs per hour"));
-        QStringList categories;
+        m_starts.clear();
+        m_byDay = byDay;
         QList<QPointF> rate;
         QList<QPointF> duration;
         QList<qreal> runs;
@@ -101,9 +107,7 @@ public:
         double most = 0;
         for (qsizetype i = 0; i < buckets.size(); ++i) {
             const QJsonObject b = buckets.at(i).toObject();
-            const QDateTime start = instantValue(b.value(u"start"_s)).toLocalTime();
-            // "14" for the hour 14:00-15:00: 24 labels of "14:00" do not fit.
-            categories.append(start.toString(byDay ? u"MM-dd"_s : u"HH"_s));
+            m_starts.append(instantValue(b.value(u"start"_s)).toLocalTime());
             if (b.value(u"success_rate"_s).isDouble())
                 rate.append(QPointF(double(i), b.value(u"success_rate"_s).toDouble() * 100.0));
             if (b.value(u"mean_duration_ms"_s).isDouble()) {
@@ -115,8 +119,8 @@ public:
             abnormal.append(b.value(u"abnormal"_s).toDouble());
             most = qMax(most, runs.last());
         }
-        m_trendX->setCategories(categories);
-        m_volumeX->setCategories(categories);
+        m_labelled = -1;
+        relabel();
         m_rate->replace(rate);
         m_duration->replace(duration);
         m_durationY->setRange(0, longest > 0 ? longest * 1.1 : 1.0);
@@ -128,18 +132,49 @@ public:
         m_volumeY->applyNiceNumbers();
     }
 
+    // The labels of the time axis (the same on both charts), left to right.
+    QStringList timeLabels() const { return m_trendX->categoriesLabels(); }
+    QChart *trendChart() const { return m_trend; }
+
 private:
+    // Labels the buckets that fit: "14:00" (or "11-26" by day) every so many buckets, at
+    // least a label's width and a gap apart.
+    void relabel()
+    {
+        const QString widest = m_byDay ? u"00-00"_s : u"00:00"_s;
+        const qreal spacing
+                = QFontMetrics(m_trendX->labelsFont()).horizontalAdvance(widest) * 1.6 + 8;
+        const qreal width = qMin(m_trend->plotArea().width(), m_volume->plotArea().width());
+        const int fit = width > 0 ? int(width / spacing) : 8;
+        if (fit == m_labelled)
+            return;
+        m_labelled = fit;
+        const QList<int> labelled = timeAxisLabelBuckets(m_starts, m_byDay, fit);
+        for (QCategoryAxis *axis : {m_trendX, m_volumeX}) {
+            for (const QString &label : axis->categoriesLabels())
+                axis->remove(label);
+            axis->setStartValue(-0.5);
+            for (const int i : labelled) {
+                axis->append(m_starts.at(i).toString(m_byDay ? u"MM-dd"_s : u"HH:mm"_s), double(i));
+            }
+            axis->setRange(-0.5, qMax<qreal>(0.5, qreal(m_starts.size()) - 0.5));
+        }
+    }
+
+    QList<QDateTime> m_starts;  // of the buckets shown, local time
+    bool m_byDay = false;
+    int m_labelled = -1;  // the number of labels that fitted at the last relabel()
     QChart *m_trend = nullptr;
     QLineSeries *m_rate = nullptr;
     QLineSeries *m_duration = nullptr;
-    QBarCategoryAxis *m_trendX = nullptr;
+    QCategoryAxis *m_trendX = nullptr;
     QValueAxis *m_rateY = nullptr;
     QValueAxis *m_durationY = nullptr;
     QChart *m_volume = nullptr;
     QBarSet *m_runs = nullptr;
     QBarSet *m_abnormal = nullptr;
     QBarSeries *m_bars = nullptr;
-    QBarCategoryAxis *m_volumeX = nullptr;
+    QCategoryAxis *m_volumeX = nullptr;
     QValueAxis *m_volumeY = nullptr;
 };
 
@@ -207,6 +242,16 @@ DashboardView::~DashboardView() = default;
 QString DashboardView::tileText(Tile tile) const
 {
     return m_tiles[int(tile)]->text();
+}
+
+QStringList DashboardView::timeAxisLabels() const
+{
+    return m_charts->timeLabels();
+}
+
+QChart *DashboardView::trendChart() const
+{
+    return m_charts->trendChart();
 }
 
 QString DashboardView::range() const

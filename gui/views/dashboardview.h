@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QChart;
 class QComboBox;
 class QLabel;
 class QTimer;
@@ -43,6 +44,10 @@ public:
     void setRefreshInterval(int ms) { m_intervalMs = qMax(0, ms); }
     // How many times the statistics were read (for tests of the rate limit).
     int refreshCount() const { return m_refreshCount; }
+
+    // The labels of the trends' time axis, left to right: as many as the width fits.
+    QStringList timeAxisLabels() const;
+    QChart *trendChart() const;
 
     // Reads the statistics now (unless a read is under way: then once more after it).
     void refresh();

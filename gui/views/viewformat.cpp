@@ -99,4 +99,25 @@ qint64 runDurationMs(const QJsonObject &run, const QDateTime &now)
     return qMax<qint64>(0, started.msecsTo(finished));
 }
 
+QList<int> timeAxisLabelBuckets(const QList<QDateTime> &starts, bool byDay, int maxLabels)
+{
+    const QList<int> steps = byDay ? QList<int>{1, 2, 3, 7} : QList<int>{1, 2, 3, 4, 6, 12, 24};
+    const qsizetype n = starts.size();
+    QList<int> chosen;
+    for (const int step : steps) {
+        chosen.clear();
+        for (qsizetype i = 0; i < n; ++i) {
+            const bool labelled
+                    = byDay ? (n - 1 - i) % step == 0 : starts.at(i).time().hour() % step == 0;
+            if (labelled)
+                chosen.append(int(i));
+        }
+        if (chosen.size() <= qMax(1, maxLabels))
+            break;
+    }
+    if (chosen.isEmpty() && n > 0)
+        chosen.append(int(n - 1));
+    return chosen;
+}
+
 }  // namespace Orrery::Gui

@@ -38,5 +38,10 @@ QString labelsText(const QJsonObject &labels);
 QString replyErrorText(const Client::ApiReply &reply);
 // A run's duration: finished - started, or now - started while it runs; -1 if not started.
 qint64 runDurationMs(const QJsonObject &run, const QDateTime &now);
+// The buckets (indexes into `starts`, local times) that a trend chart's time axis labels when
+// at most `maxLabels` labels fit: hours every 1, 2, 3, 4, 6, 12 or 24 hours of the clock
+// (00:00, 03:00, ...); days every 1, 2, 3 or 7 days counted back from the last one. At least
+// one label.
+QList<int> timeAxisLabelBuckets(const QList<QDateTime> &starts, bool byDay, int maxLabels);
 
 }  // namespace Orrery::Gui

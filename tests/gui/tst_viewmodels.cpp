@@ -54,6 +54,8 @@ private slots:
     void jobsKeepTheLatestRunState();
     void nodesKeepHeartbeatHistory();
     void formats();
+    void timeAxisLabels_data();
+    void timeAxisLabels();
 };
 
 void tst_ViewModels::runsUpsertUpdateAndBound()
@@ -211,6 +213,44 @@ void tst_ViewModels::formats()
     QVERIFY(!instantValue(QJsonValue()).isValid());
     QCOMPARE(runStateText(u"timed_out"_s), ViewText::tr("timed out"));
     QCOMPARE(runStateText(u"something"_s), u"something"_s);
+}
+
+void tst_ViewModels::timeAxisLabels_data()
+{
+    QTest::addColumn<int>("firstHour");  // of 24 hourly buckets; -1 = 7 daily buckets
+    QTest::addColumn<int>("maxLabels");
+    QTest::addColumn<QList<int>>("expected");
+    QTest::newRow("every-hour-fits")
+            << 4 << 24 << QList<int>{0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                     12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
+    // From 04:00: the even hours 04:00, 06:00, ... 02:00.
+    QTest::newRow("every-2nd-hour")
+            << 4 << 12 << QList<int>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22};
+    // 06:00, 09:00, ..., 03:00 on the clock, not every 3rd bucket from the first.
+    QTest::newRow("every-3rd-hour-on-the-clock")
+            << 4 << 11 << QList<int>{2, 5, 8, 11, 14, 17, 20, 23};
+    QTest::newRow("every-6th-hour") << 4 << 4 << QList<int>{2, 8, 14, 20};
+    QTest::newRow("midnight-only") << 4 << 1 << QList<int>{20};
+    QTest::newRow("nothing-fits-still-one") << 4 << 0 << QList<int>{20};
+    QTest::newRow("days-all") << -1 << 7 << QList<int>{0, 1, 2, 3, 4, 5, 6};
+    // Counted back from today, which is always labelled.
+    QTest::newRow("days-every-2nd") << -1 << 4 << QList<int>{0, 2, 4, 6};
+    QTest::newRow("days-every-3rd") << -1 << 3 << QList<int>{0, 3, 6};
+    QTest::newRow("days-today-only") << -1 << 1 << QList<int>{6};
+}
+
+void tst_ViewModels::timeAxisLabels()
+{
+    QFETCH(int, firstHour);
+    QFETCH(int, maxLabels);
+    QFETCH(QList<int>, expected);
+    const bool byDay = firstHour < 0;
+    const QDateTime first(QDate(2026, 1, 3), QTime(byDay ? 0 : firstHour, 0));
+    QList<QDateTime> starts;
+    for (int i = 0; i < (byDay ? 7 : 24); ++i)
+        starts.append(byDay ? first.addDays(i) : first.addSecs(3600 * i));
+    QCOMPARE(timeAxisLabelBuckets(starts, byDay, maxLabels), expected);
+    QCOMPARE(timeAxisLabelBuckets({}, byDay, maxLabels), QList<int>());
 }
 
 QTEST_MAIN(tst_ViewModels)

@@ -14,10 +14,14 @@
 #include <views/runsmodel.h>
 #include <views/runsview.h>
 
+#include <QAbstractAxis>
 #include <QApplication>
+#include <QChart>
+#include <QFontMetrics>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -426,6 +430,32 @@ void tst_Views::dashboardCountsGrow()
                      .value(u"runs"_s)
                      .toInteger(),
              before + 1);
+
+    // The hours at the size the page has in a default window: labels on round hours, each
+    // narrower than its share of the axis, so that none is cut; fewer in a narrower window.
+    view.setRange(u"24h"_s);
+    QVERIFY(refreshed.wait(10000));
+    view.resize(1260, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY_WITH_TIMEOUT(view.timeAxisLabels().size() >= 6, 5000);
+    const QStringList wide = view.timeAxisLabels();
+    const QChart *chart = view.trendChart();
+    const QFontMetrics metrics(chart->axes(Qt::Horizontal).first()->labelsFont());
+    const qreal share = chart->plotArea().width() / wide.size();
+    static const QRegularExpression hour(u"^\\d\\d:00$"_s);
+    for (const QString &label : wide) {
+        QVERIFY2(hour.match(label).hasMatch(), qPrintable(label));
+        QVERIFY2(metrics.horizontalAdvance(label) < share, qPrintable(label));
+    }
+    view.resize(520, 700);
+    QTRY_VERIFY_WITH_TIMEOUT(view.timeAxisLabels().size() < wide.size(), 5000);
+    QVERIFY(!view.timeAxisLabels().isEmpty());
+    // Every day fits.
+    view.resize(1260, 700);
+    view.setRange(u"7d"_s);
+    QVERIFY(refreshed.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(view.timeAxisLabels().size(), 7, 5000);
 }
 
 QTEST_MAIN(tst_Views)
