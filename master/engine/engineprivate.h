@@ -162,6 +162,8 @@ struct Engine::Private
     std::multimap<qint64, InstantFire> instantFires;
     QTimer fireTimer;
 
+    // Every job's time zone, shared by the jobs of one zone (check() fills it).
+    mutable ZoneCache zones;
     JobCheckOptions checkOptions(bool requireCommand) const;
     Result<CheckedJob> check(const Job &job, bool requireCommand) const;
     void putJob(const JobRecord &record, const CheckedJob &checked);
@@ -211,8 +213,6 @@ struct Engine::Private
     // was started with.
     QMap<QString, QString> runParameters(qint64 pipelineRunId);
     QHash<qint64, QMap<QString, QString>> parameterCache;
-    // Every job's time zone, shared by the jobs of one zone (check() fills it).
-    mutable ZoneCache zones;
     // The pipeline runs that have not ended (std::map: references stay valid while runs are
     // created during a pass).
     std::map<qint64, Internal::PipelineRunLive> pipelineRuns;
