@@ -501,6 +501,12 @@ void Engine::Private::setNodeOffline(NodeLive &node, const QString &reason)
                       qPrintable(r.error().toString()));
     }
     QList<RunId> runs(node.runs.cbegin(), node.runs.cend());
+    // The runs of broadcast jobs that belong to this node and wait for it (or for a retry on
+    // it) end too: they are not moved to another node.
+    for (const ActiveRun &run : std::as_const(active)) {
+        if (run.pinnedNode == name && !run.dispatched)
+            runs.append(run.id);
+    }
     std::sort(runs.begin(), runs.end());
     for (RunId id : std::as_const(runs))
         loseRun(id, Tr::tr("node %1 is offline: %2").arg(name, reason));

@@ -379,8 +379,12 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
                   qPrintable(requeued.error().toString()));
     }
     const int attempt = record.run.currentAttempt().number;
+    // A broadcast run belongs to its node: lost with it, it is not retried elsewhere.
+    const auto pinned = nodes.constFind(run.pinnedNode);
+    const bool nodeGone = !run.pinnedNode.isEmpty() && state == RunState::Lost
+                          && (pinned == nodes.cend() || !pinned->status.connected);
     const bool canRetry
-            = job != jobs.end() && isRetryable(state) && !run.stopRequested
+            = job != jobs.end() && isRetryable(state) && !run.stopRequested && !nodeGone
               && attempt - run.preemptions - run.redispatches <= job->record.job.retry.count;
     if (canRetry) {
         const qint64 delay = retryDelayMs(job->record.job.retry, attempt);
@@ -1057,6 +1061,16 @@ void Engine::Private::loseRun(RunId id, const QString &reason)
     auto it = active.find(id);
     if (it == active.end())
         return;
+    if (it->retryPending) {
+        // Its failed attempt stays its last word (a broadcast run whose node went offline).
+        for (auto r = retryDue.begin(); r != retryDue.end();)
+            r = r->second == id ? retryDue.erase(r) : std::next(r);
+        it->retryPending = false;
+        it->stopRequested = true;  // no further retry
+        if (auto record = store.run(id))
+            onAttemptEnded(*record);
+        return;
+    }
     auto record = store.transition(id, it->attempt, RunState::Lost, clock.now(), reason);
     if (!record) {
         // The result arrived in the meantime (or the attempt moved on): read what is stored.

@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Orrery;
@@ -70,6 +71,7 @@ private slots:
     void broadcastRunsOnEveryMatchingNode();
     void autoscaleHookGetsTheDecision();
     void restartInTheMiddleOfAPipelineRun();
+    void broadcastRunOfAnOfflineNodeIsLost();
 
 private:
     void startEngine(EngineOptions options = {});
@@ -842,6 +844,83 @@ pipeline:
     settle();
     QCOMPARE(back->count(Protocol::RunDispatchBody::type()), 0);
     QCOMPARE(m_engine->activeRunCount(), 0);
+}
+
+// A broadcast job's run that waits for its node (busy) when the node goes offline is lost
+// with it, not moved to the other node; the job's result is then not success and the job
+// after it, which needs success, is skipped.
+void tst_EngineScheduling::broadcastRunOfAnOfflineNodeIsLost()
+{
+    startEngine();
+    auto web1 = connectAgent(u"web-1"_s, 4, {{u"role"_s, u"web"_s}});
+    auto web2 = connectAgent(u"web-2"_s, 1, {{u"role"_s, u"web"_s}, {u"slot"_s, u"hog"_s}});
+    QVERIFY(web1 && web2);
+    Job hog;
+    hog.name = u"hog"_s;
+    hog.command = u"sleep 600"_s;
+    hog.labels = {{u"slot"_s, u"hog"_s}};
+    auto created = m_engine->createJob(hog, tester());
+    QVERIFY2(created, qPrintable(errorText(created)));
+    QVERIFY(m_engine->runJob(created->job.id, tester()));
+    QCOMPARE(takeDispatch(*web2).job, u"hog"_s);  // web-2's only slot is taken
+
+    auto applied = apply(R"(name: cleanup
+pipeline:
+  - name: clean_logs
+    command: find /var/log/app -mtime +7 -delete
+    strategy: broadcast
+    labels:
+      role: web
+  - name: report
+    command: report
+    dependencies:
+      - task: clean_logs
+        status: success
+)");
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto run = m_engine->runPipeline(u"cleanup"_s, tester());
+    QVERIFY(run);
+    const auto onWeb1 = takeDispatch(*web1);
+    QCOMPARE(onWeb1.job, u"clean_logs"_s);
+    auto status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->runs.size(), 2);
+    const RunId forWeb2 = status->runs.at(1).run.id();
+    QCOMPARE(m_engine->waitingReason(forWeb2), u"waiting for node web-2 (broadcast)"_s);
+
+    // web-2 goes away and does not come back in time; web-1 stays (its heartbeat).
+    web2.reset();
+    const auto web2Connected = [this] {
+        const QList<NodeStatus> nodes = m_engine->nodes();
+        return std::any_of(nodes.cbegin(), nodes.cend(), [](const NodeStatus &node) {
+            return node.record.name == u"web-2"_s && node.connected;
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!web2Connected(), 10000);  // the engine saw the disconnect
+    m_clock.advanceMSecs(60000);
+    web1->send(heartbeat(10, 8LL << 30));
+    settle();
+    m_engine->checkNodes();
+    QCOMPARE(m_store->nodeByName(u"web-2"_s)->state, NodeState::Offline);
+    QCOMPARE(m_store->nodeByName(u"web-1"_s)->state, NodeState::Online);
+    auto lost = m_store->run(forWeb2);
+    QVERIFY(lost);
+    QCOMPARE(lost->run.state(), RunState::Lost);
+    QCOMPARE(lost->run.attempts().size(), 1);  // not retried
+    QVERIFY2(lost->run.currentAttempt().reason.contains(u"web-2"_s),
+             qPrintable(lost->run.currentAttempt().reason));
+    settle();
+    QCOMPARE(web1->count(Protocol::RunDispatchBody::type()), 0);  // not moved to web-1
+
+    finish(*web1, onWeb1, RunState::Success);
+    status = m_engine->pipelineRun(run->id);
+    QVERIFY(status);
+    QCOMPARE(status->runs.size(), 3);
+    QCOMPARE(status->runs.last().run.jobName(), u"report"_s);
+    QCOMPARE(status->runs.last().run.state(), RunState::Skipped);
+    QCOMPARE(status->state, PipelineRunState::Failed);
+    settle();
+    QCOMPARE(web1->count(Protocol::RunDispatchBody::type()), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineScheduling)
