@@ -72,13 +72,15 @@ private slots:
     void autoscaleHookGetsTheDecision();
     void restartInTheMiddleOfAPipelineRun();
     void broadcastRunOfAnOfflineNodeIsLost();
+    void checkGoesOnlyToAgentsThatRunChecks();
 
 private:
     void startEngine(EngineOptions options = {});
     // A new engine and server on the same store, as after a restart of the master.
     void restartEngine();
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, int maxParallel,
-                                            const QMap<QString, QString> &labels = {});
+                                            const QMap<QString, QString> &labels = {},
+                                            const QStringList &capabilities = {});
     Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
     // Reports the dispatched run as ended (state, exit code) and waits for the ack.
     void finish(FakeAgent &agent, const Protocol::RunDispatchBody &dispatch, RunState state,
@@ -144,7 +146,8 @@ void tst_EngineScheduling::cleanup()
 }
 
 std::unique_ptr<FakeAgent> tst_EngineScheduling::connectAgent(const QString &node, int maxParallel,
-                                                              const QMap<QString, QString> &labels)
+                                                              const QMap<QString, QString> &labels,
+                                                              const QStringList &capabilities)
 {
     QUrl url;
     url.setScheme(u"wss"_s);
@@ -169,6 +172,7 @@ std::unique_ptr<FakeAgent> tst_EngineScheduling::connectAgent(const QString &nod
     m_credentials.insert(node, enrolled->credential);
     Protocol::HelloBody h = hello(node, enrolled->credential, maxParallel);
     h.labels = labels;
+    h.capabilities = capabilities;
     agent->send(h);
     if (agent->take(Protocol::WelcomeBody::type()).type.isEmpty())
         return nullptr;
@@ -921,6 +925,36 @@ pipeline:
     QCOMPARE(status->state, PipelineRunState::Failed);
     settle();
     QCOMPARE(web1->count(Protocol::RunDispatchBody::type()), 0);
+}
+
+// A job with a check command is never sent to an agent whose hello does not list the "check"
+// capability (it would run the command without the check): the run waits with a reason that
+// names that agent, and goes to the first agent that runs checks.
+void tst_EngineScheduling::checkGoesOnlyToAgentsThatRunChecks()
+{
+    startEngine();
+    auto old = connectAgent(u"old-1"_s, 4);
+    QVERIFY(old);
+    Job job;
+    job.name = u"guarded"_s;
+    job.command = u"echo ready"_s;
+    job.check = u"test -f /tmp/ready"_s;
+    auto created = m_engine->createJob(job, tester());
+    QVERIFY2(created, qPrintable(errorText(created)));
+    auto run = m_engine->runJob(created->job.id, tester());
+    QVERIFY(run);
+    settle();
+    QCOMPARE(old->count(Protocol::RunDispatchBody::type()), 0);
+    const QString reason = m_engine->waitingReason(run->run.id());
+    QVERIFY2(reason.contains(u"old-1"_s) && reason.contains(u"check"_s), qPrintable(reason));
+
+    auto current = connectAgent(u"new-1"_s, 4, {}, {Protocol::checkCapability()});
+    QVERIFY(current);
+    const auto dispatch = takeDispatch(*current);
+    QCOMPARE(dispatch.runId, run->run.id());
+    QCOMPARE(dispatch.check, u"test -f /tmp/ready"_s);
+    settle();
+    QCOMPARE(old->count(Protocol::RunDispatchBody::type()), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineScheduling)
