@@ -30,6 +30,23 @@ using namespace Qt::Literals::StringLiterals;
 using namespace EngineTest;
 
 namespace {
+// A broadcast job on every node labelled role=web, then a job that needs all of them to succeed.
+constexpr char kBroadcastPipeline[] = R"(name: cleanup
+pipeline:
+  - name: clean_logs
+    command: find /var/log/app -mtime +7 -delete
+    strategy: broadcast
+    labels:
+      role: web
+  - name: report
+    command: report
+    dependencies:
+      - task: clean_logs
+        status: success
+)";
+}  // namespace
+
+namespace {
 
 const QDateTime kStart = utc(2026, 3, 1, 0, 0, 30);
 
@@ -721,19 +738,7 @@ void tst_EngineScheduling::broadcastRunsOnEveryMatchingNode()
         agents[i] = connectAgent(names[i], 4, {{u"role"_s, i < 2 ? u"web"_s : u"db"_s}});
         QVERIFY(agents[i]);
     }
-    auto applied = apply(R"(name: cleanup
-pipeline:
-  - name: clean_logs
-    command: find /var/log/app -mtime +7 -delete
-    strategy: broadcast
-    labels:
-      role: web
-  - name: report
-    command: report
-    dependencies:
-      - task: clean_logs
-        status: success
-)");
+    auto applied = apply(kBroadcastPipeline);
     QVERIFY2(applied, qPrintable(errorText(applied)));
     auto run = m_engine->runPipeline(u"cleanup"_s, tester());
     QVERIFY(run);
@@ -868,19 +873,7 @@ void tst_EngineScheduling::broadcastRunOfAnOfflineNodeIsLost()
     QVERIFY(m_engine->runJob(created->job.id, tester()));
     QCOMPARE(takeDispatch(*web2).job, u"hog"_s);  // web-2's only slot is taken
 
-    auto applied = apply(R"(name: cleanup
-pipeline:
-  - name: clean_logs
-    command: find /var/log/app -mtime +7 -delete
-    strategy: broadcast
-    labels:
-      role: web
-  - name: report
-    command: report
-    dependencies:
-      - task: clean_logs
-        status: success
-)");
+    auto applied = apply(kBroadcastPipeline);
     QVERIFY2(applied, qPrintable(errorText(applied)));
     auto run = m_engine->runPipeline(u"cleanup"_s, tester());
     QVERIFY(run);
