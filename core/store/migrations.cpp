@@ -141,6 +141,17 @@ const QList<Migration> &migrations()
                      u"ALTER TABLE runs ADD COLUMN preemptions INTEGER NOT NULL DEFAULT 0"_s,
                      u"CREATE INDEX runs_created ON runs (created_ms)"_s,
              }},
+            // 5: what a restarted master needs to go on with a run as it was: the instant a
+            // failed attempt's retry is due (NULL = none waiting), the node a broadcast run
+            // belongs to (set = its broadcast fan-out was done), and the job a pipeline run
+            // was started from when that is not a root job (NULL = the whole pipeline).
+            {5,
+             {
+                     u"ALTER TABLE runs ADD COLUMN retry_due_ms BIGINT"_s,
+                     u"ALTER TABLE runs ADD COLUMN pinned_node TEXT"_s,
+                     u"CREATE INDEX runs_retry_due ON runs (retry_due_ms)"_s,
+                     u"ALTER TABLE pipeline_runs ADD COLUMN start_job TEXT"_s,
+             }},
     };
     return list;
 }

@@ -38,6 +38,9 @@ struct NewRun
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;     // the fire time the run is for (invalid = created now)
     qint64 pipelineRunId = 0;  // 0 = not part of a pipeline run
+    // A run of a broadcast job created for one node (one run per matching node): it goes
+    // there or nowhere. Empty = any node.
+    QString pinnedNode;
 };
 
 struct RunRecord
@@ -48,6 +51,12 @@ struct RunRecord
     QDateTime createdAt;
     qint64 pipelineRunId = 0;
     int preemptions = 0;  // attempts stopped to make room for a P0 run (requeue(preempted))
+    // Its current attempt failed and its retry waits until then (Store::setRetryDue);
+    // invalid = no retry waiting.
+    QDateTime retryDueAt;
+    // Broadcast: the node this run belongs to; set on the run that fanned out to the other
+    // matching nodes (Store::pinRun) and on the runs created for them. Empty = not pinned.
+    QString pinnedNode;
 };
 
 // A backfill of a pipeline over a date range (Engine::backfill), as a restarted master takes

@@ -124,7 +124,7 @@ Error unauthorized()
 QString runColumns()
 {
     return u"id, job_id, job_name, pipeline_run_id, priority, trigger, scheduled_ms, created_ms,"
-           " preemptions"_s;
+           " preemptions, retry_due_ms, pinned_node"_s;
 }
 
 struct StoredAttempt
@@ -664,6 +664,27 @@ Result<void> Store::setPipelineRunParameters(qint64 pipelineRunId, const QString
     return {};
 }
 
+Result<void> Store::setPipelineRunStartJob(qint64 pipelineRunId, const QString &pipeline,
+                                           const QString &job)
+{
+    ORRERY_QUERY(q, u"storing the start job of pipeline run %1"_s.arg(pipelineRunId),
+                 u"INSERT INTO pipeline_runs (id, pipeline, parameters, created_ms, start_job)"
+                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                 " start_job = excluded.start_job"_s,
+                 {pipelineRunId, pipeline, QString::fromUtf8(labelsToJson({})), d->nowMs(),
+                  job.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(job)});
+    return {};
+}
+
+Result<QString> Store::pipelineRunStartJob(qint64 pipelineRunId)
+{
+    ORRERY_QUERY(q, u"reading the start job of pipeline run %1"_s.arg(pipelineRunId),
+                 u"SELECT start_job FROM pipeline_runs WHERE id = ?"_s, {pipelineRunId});
+    if (!q.next())
+        return QString();
+    return q.value(0).toString();
+}
+
 Result<QMap<QString, QString>> Store::pipelineRunParameters(qint64 pipelineRunId)
 {
     ORRERY_QUERY(q, u"reading the parameters of pipeline run %1"_s.arg(pipelineRunId),
@@ -694,6 +715,8 @@ Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVa
         rec.scheduledAt = fromMs(q.value(6));
         rec.createdAt = fromMs(q.value(7));
         rec.preemptions = q.value(8).toInt();
+        rec.retryDueAt = fromMs(q.value(9));
+        rec.pinnedNode = q.value(10).toString();
         idList.append(QString::number(rec.run.id().value()));
         out.append(rec);
     }
@@ -762,11 +785,14 @@ Result<RunRecord> Store::createRun(const NewRun &nr)
     ORRERY_TRY(t.begin());
     ORRERY_QUERY(ins, u"creating run %1"_s.arg(id.value()),
                  u"INSERT INTO runs (id, job_id, job_name, pipeline_run_id, priority, trigger,"
-                 " scheduled_ms, created_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                 " scheduled_ms, created_ms, state, pinned_node)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                  {id.value(), nr.job.value(), nr.jobName,
                   nr.pipelineRunId > 0 ? QVariant(nr.pipelineRunId) : nullMs(),
                   static_cast<int>(nr.priority), runTriggerName(nr.trigger), scheduled, now,
-                  runStateName(RunState::Waiting)});
+                  runStateName(RunState::Waiting),
+                  nr.pinnedNode.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                          : QVariant(nr.pinnedNode)});
     ORRERY_QUERY(att, u"creating attempt 1 of run %1"_s.arg(id.value()),
                  u"INSERT INTO attempts (run_id, number, state, node_id, queued_ms, started_ms,"
                  " finished_ms, exit_code, reason) VALUES (?, 1, ?, ?, ?, ?, ?, -1, '')"_s,
@@ -939,11 +965,30 @@ Result<RunRecord> Store::Private::newAttempt(RunId run, const QDateTime &at, con
                  {run.value(), number + 1, runStateName(RunState::Waiting), nullMs(), atMs,
                   nullMs(), nullMs()});
     ORRERY_QUERY(upd, u"updating run %1"_s.arg(run.value()),
-                 u"UPDATE runs SET state = ?, preemptions = preemptions + ? WHERE id = ?"_s,
+                 u"UPDATE runs SET state = ?, preemptions = preemptions + ?,"
+                 " retry_due_ms = NULL WHERE id = ?"_s,
                  {runStateName(RunState::Waiting), preempted ? 1 : 0, run.value()});
     ORRERY_TRY(d->addEvent(run, number + 1, std::nullopt, RunState::Waiting, atMs, reason));
     ORRERY_TRY(t.commit());
     return d->loadRun(run);
+}
+
+Result<void> Store::setRetryDue(RunId run, const QDateTime &due)
+{
+    ORRERY_QUERY(q, u"storing the retry time of run %1"_s.arg(run.value()),
+                 u"UPDATE runs SET retry_due_ms = ? WHERE id = ?"_s, {msOrNull(due), run.value()});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no run with id %1"_s.arg(run.value()));
+    return {};
+}
+
+Result<void> Store::pinRun(RunId run, const QString &node)
+{
+    ORRERY_QUERY(q, u"storing the node of run %1"_s.arg(run.value()),
+                 u"UPDATE runs SET pinned_node = ? WHERE id = ?"_s, {node, run.value()});
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::NotFound, u"no run with id %1"_s.arg(run.value()));
+    return {};
 }
 
 Result<RunRecord> Store::run(RunId id)
@@ -1014,6 +1059,11 @@ Result<QList<RunRecord>> Store::unfinishedRuns()
 {
     return d->loadRuns(u"WHERE state IN (?, ?) ORDER BY id"_s,
                        {runStateName(RunState::Waiting), runStateName(RunState::Running)});
+}
+
+Result<QList<RunRecord>> Store::pendingRetries()
+{
+    return d->loadRuns(u"WHERE retry_due_ms IS NOT NULL ORDER BY id"_s, {});
 }
 
 Result<QList<RunRecord>> Store::runsOfPipelineRun(qint64 pipelineRunId)

@@ -81,6 +81,12 @@ public:
     Result<void> setPipelineRunParameters(qint64 pipelineRunId, const QString &pipeline,
                                           const QMap<QString, QString> &parameters);
     Result<QMap<QString, QString>> pipelineRunParameters(qint64 pipelineRunId);
+    // The job a pipeline run was started from when it runs only that job and its downstream
+    // jobs (a manual run of a job that is not a root). pipelineRunStartJob is empty for a
+    // pipeline run of the whole pipeline and for an unknown id.
+    Result<void> setPipelineRunStartJob(qint64 pipelineRunId, const QString &pipeline,
+                                        const QString &job);
+    Result<QString> pipelineRunStartJob(qint64 pipelineRunId);
 
     // Runs. createRun stores a run in `waiting` with attempt 1 and its creation event.
     Result<RunRecord> createRun(const NewRun &run);
@@ -104,6 +110,14 @@ public:
     // the ended attempt in RunRecord::preemptions, in the same transaction.
     Result<RunRecord> requeue(RunId run, const QDateTime &at, const QString &reason,
                               bool preempted = false);
+    // The instant the retry of a run's failed attempt is due (RunRecord::retryDueAt), kept
+    // until retry() or requeue() creates the next attempt, or setRetryDue(run, {}) drops it
+    // (the retry was cancelled). NotFound for an unknown run.
+    Result<void> setRetryDue(RunId run, const QDateTime &due);
+    // Broadcast: the node a run belongs to (RunRecord::pinnedNode), stored on the run that
+    // creates the runs for the other nodes, in the batch that creates them. NotFound for an
+    // unknown run.
+    Result<void> pinRun(RunId run, const QString &node);
     Result<RunRecord> run(RunId id);
     Result<QList<RunEvent>> runEvents(RunId run);
     // Newest first, at most `limit`; with a valid `before`, only runs older than it (a smaller
@@ -114,6 +128,9 @@ public:
     Result<QHash<JobId, LastRun>> lastRuns();
     // Runs in waiting or running, oldest first: what the master reconciles at start.
     Result<QList<RunRecord>> unfinishedRuns();
+    // Runs whose retry waits for its due time (setRetryDue), oldest first: what the master
+    // follows again at start besides unfinishedRuns().
+    Result<QList<RunRecord>> pendingRetries();
     // Every run of one pipeline run (NewRun::pipelineRunId), oldest first.
     Result<QList<RunRecord>> runsOfPipelineRun(qint64 pipelineRunId);
     // The first runs of the pipeline runs of `pipeline` (the run a pipeline run is named

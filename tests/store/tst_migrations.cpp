@@ -146,6 +146,26 @@ void tst_Migrations::fromVersion_data()
             << u"SELECT r.state || '|' || r.preemptions || '|' || (SELECT COUNT(*) FROM backfills)"
                " FROM runs r"_s
             << QStringList{u"running|0|0"_s};
+    // Version 4 with a running run of a pipeline run with parameters: no retry is waiting,
+    // the run is not pinned to a node and the pipeline run is of the whole pipeline.
+    QStringList v4;
+    for (const Internal::Migration &m : Internal::migrations()) {
+        if (m.version <= 4)
+            v4 << m.statements;
+    }
+    v4 << u"CREATE TABLE schema_version (version INTEGER NOT NULL, applied_ms BIGINT NOT NULL)"_s
+       << u"INSERT INTO schema_version VALUES (4, 0)"_s
+       << u"INSERT INTO jobs VALUES (10, 'j', 'p', '{\"command\":\"true\"}', 1, 5, 6)"_s
+       << u"INSERT INTO runs VALUES (20, 10, 'j', 20, 2, 'manual', 7, 7, 'running', 1)"_s
+       << u"INSERT INTO attempts VALUES (20, 2, 'running', 3, 7, 8, NULL, -1, '')"_s
+       << u"INSERT INTO pipeline_runs VALUES (20, 'p', '{\"day\":\"1\"}', 7)"_s;
+    QTest::newRow("v4-with-data")
+            << 4 << v4
+            << u"SELECT r.state || '|' || r.preemptions || '|' || COALESCE(r.retry_due_ms, -1)"
+               " || '|' || COALESCE(r.pinned_node, '-') || '|' || p.parameters || '|'"
+               " || COALESCE(p.start_job, '-') FROM runs r, pipeline_runs p"
+               " WHERE p.id = r.pipeline_run_id"_s
+            << QStringList{u"running|1|-1|-|{\"day\":\"1\"}|-"_s};
     QTest::newRow("v1-with-data") << 1 << v1
                                   << u"SELECT j.name || '|' || r.state || '|' || a.node_id FROM "
                                      u"jobs j, runs r, attempts a"

@@ -98,6 +98,9 @@ private slots:
     void pipelineSettingsAndRunParameters();
     void backfillsSurviveAReopen();
     void preemptionsCountedWithTheRequeue();
+    void retryDueSurvivesAReopenUntilTheRetry();
+    void pinnedNodeSurvivesAReopen();
+    void pipelineRunStartJobSurvivesAReopen();
     void outputAppendReadAndLimit();
     void nodes();
     void apiTokens();
@@ -667,6 +670,107 @@ void tst_Store::preemptionsCountedWithTheRequeue()
     QVERIFY(unfinished);
     QCOMPARE(unfinished->size(), 1);
     QCOMPARE(unfinished->first().preemptions, 1);
+}
+
+// A failed attempt's retry due time is stored with the run and survives a reopen; the run is
+// then among pendingRetries() until retry() creates the next attempt, or the due time is
+// dropped (the retry was cancelled).
+void tst_Store::retryDueSurvivesAReopenUntilTheRetry()
+{
+    RunId retried;
+    RunId cancelled;
+    const QDateTime due = kStart.addSecs(30);
+    {
+        auto store = open();
+        QVERIFY(store);
+        retried = newRun(*store, u"a"_s);
+        cancelled = newRun(*store, u"b"_s);
+        const RunId other = newRun(*store, u"c"_s);
+        for (RunId id : {retried, cancelled, other}) {
+            QVERIFY(store->transition(id, 1, RunState::Running, kStart));
+            QVERIFY(store->recordResult(id, 1, RunState::Failed, 1, kStart, kStart.addSecs(1)));
+        }
+        QVERIFY(!store->run(retried)->retryDueAt.isValid());
+        QVERIFY(store->setRetryDue(retried, due));
+        QVERIFY(store->setRetryDue(cancelled, due.addSecs(5)));
+        QCOMPARE(store->setRetryDue(RunId(999999), due).error().code, ErrorCode::NotFound);
+    }
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(store->run(retried)->retryDueAt, due);
+    auto pending = store->pendingRetries();
+    QVERIFY2(pending, qPrintable(errorText(pending)));
+    QCOMPARE(pending->size(), 2);
+    QCOMPARE(pending->at(0).run.id(), retried);
+    QCOMPARE(pending->at(0).run.state(), RunState::Failed);
+    QCOMPARE(pending->at(1).run.id(), cancelled);
+    QCOMPARE(pending->at(1).retryDueAt, due.addSecs(5));
+
+    auto next = store->retry(retried, due, u"retry 1"_s);
+    QVERIFY2(next, qPrintable(errorText(next)));
+    QVERIFY(!next->retryDueAt.isValid());
+    QCOMPARE(next->run.attempts().size(), 2);
+    QVERIFY(store->setRetryDue(cancelled, QDateTime()));
+    QVERIFY(store->pendingRetries()->isEmpty());
+    QCOMPARE(store->run(cancelled)->run.state(), RunState::Failed);
+}
+
+// A broadcast run's node, given when it is created or stored later on the run that fanned
+// out, survives a reopen; other runs have none.
+void tst_Store::pinnedNodeSurvivesAReopen()
+{
+    RunId first;
+    RunId sibling;
+    RunId plain;
+    {
+        auto store = open();
+        QVERIFY(store);
+        first = newRun(*store, u"clean"_s);
+        plain = newRun(*store, u"other"_s);
+        NewRun nr;
+        nr.job = JobId(7);
+        nr.jobName = u"clean"_s;
+        nr.pinnedNode = u"web-2"_s;
+        auto created = store->createRun(nr);
+        QVERIFY2(created, qPrintable(errorText(created)));
+        QCOMPARE(created->pinnedNode, u"web-2"_s);
+        sibling = created->run.id();
+        QVERIFY(store->pinRun(first, u"web-1"_s));
+        QCOMPARE(store->pinRun(RunId(999999), u"web-1"_s).error().code, ErrorCode::NotFound);
+    }
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(store->run(first)->pinnedNode, u"web-1"_s);
+    QCOMPARE(store->run(sibling)->pinnedNode, u"web-2"_s);
+    QVERIFY(store->run(plain)->pinnedNode.isEmpty());
+    auto unfinished = store->unfinishedRuns();
+    QVERIFY(unfinished);
+    QCOMPARE(unfinished->size(), 3);
+    QCOMPARE(unfinished->at(2).pinnedNode, u"web-2"_s);
+}
+
+// The job a pipeline run was started from survives a reopen, beside the run's parameters in
+// either order of writing; a pipeline run of the whole pipeline has none.
+void tst_Store::pipelineRunStartJobSurvivesAReopen()
+{
+    {
+        auto store = open();
+        QVERIFY(store);
+        QVERIFY(store->setPipelineRunStartJob(50, u"etl"_s, u"transform"_s));
+        QVERIFY(store->setPipelineRunParameters(50, u"etl"_s, {{u"ds"_s, u"d1"_s}}));
+        QVERIFY(store->setPipelineRunParameters(51, u"etl"_s, {{u"ds"_s, u"d2"_s}}));
+        QVERIFY(store->setPipelineRunStartJob(51, u"etl"_s, u"load"_s));
+        QVERIFY(store->setPipelineRunParameters(52, u"etl"_s, {{u"ds"_s, u"d3"_s}}));
+    }
+    auto store = open();
+    QVERIFY(store);
+    QCOMPARE(*store->pipelineRunStartJob(50), u"transform"_s);
+    QCOMPARE(*store->pipelineRunParameters(50), (QMap<QString, QString>{{u"ds"_s, u"d1"_s}}));
+    QCOMPARE(*store->pipelineRunStartJob(51), u"load"_s);
+    QCOMPARE(*store->pipelineRunParameters(51), (QMap<QString, QString>{{u"ds"_s, u"d2"_s}}));
+    QVERIFY(store->pipelineRunStartJob(52)->isEmpty());
+    QVERIFY(store->pipelineRunStartJob(53)->isEmpty());
+    QVERIFY(store->pipelineRunParameters(50 + 3)->isEmpty());
 }
 
 // A pipeline's own fields and the parameters of its runs survive a reopen; a bad stored
