@@ -228,7 +228,8 @@ int serve(QCoreApplication &app, const MasterConfig &config, Store &store, const
     options.missedHeartbeats = config.missedHeartbeats;
     options.killGraceMs = config.killGraceMs;
     options.outputLimitBytes = config.outputLimitBytes;
-    options.requireCertificateName = config.requireClientCertificate;
+    if (config.requireClientCertificate)
+        options.agentCertificateCa = tls->caCertificates();  // the client CA (tls.client_ca)
     options.dispatchPolicy.defaultStrategy = dispatchStrategyFromName(config.defaultStrategy)
                                                      .value_or(DispatchStrategy::RoundRobin);
     options.dispatchPolicy.thresholds.cpuAnyBelow = config.cpuAnyBelow;

@@ -98,6 +98,11 @@ QSslCertificate Channel::peerCertificate() const
     return m_socket->sslConfiguration().peerCertificate();
 }
 
+QList<QSslCertificate> Channel::peerCertificateChain() const
+{
+    return m_socket->sslConfiguration().peerCertificateChain();
+}
+
 qint64 Channel::bytesToWrite() const
 {
     // QWebSocket writes each frame into its TCP (TLS) socket at once and does not say how

@@ -56,8 +56,10 @@ public:
     bool isOpen() const;
     // "address:port" of the other end, for logs and the audit log.
     QString peer() const;
-    // The peer's TLS certificate (null without mutual TLS).
+    // The peer's TLS certificate (null when it presented none), and its chain, leaf first,
+    // as the handshake gave it: not verified (verifyClientCertificate() in pki.h does that).
     QSslCertificate peerCertificate() const;
+    QList<QSslCertificate> peerCertificateChain() const;
 
     // A fresh id for an outgoing message ("<prefix><n>"); the prefix is "m" unless set.
     QString nextId();

@@ -33,6 +33,9 @@ struct OpenSslDeleter
     void operator()(X509_EXTENSION *p) const { X509_EXTENSION_free(p); }
     void operator()(BIGNUM *p) const { BN_free(p); }
     void operator()(BIO *p) const { BIO_free(p); }
+    void operator()(X509_STORE *p) const { X509_STORE_free(p); }
+    void operator()(X509_STORE_CTX *p) const { X509_STORE_CTX_free(p); }
+    void operator()(STACK_OF(X509) * p) const { sk_X509_pop_free(p, X509_free); }
 };
 template<typename T>
 using Owned = std::unique_ptr<T, OpenSslDeleter>;
@@ -217,6 +220,46 @@ Result<Owned<EVP_PKEY>> readPrivateKey(const QString &path)
 }
 
 }  // namespace
+
+Result<void> verifyClientCertificate(const QList<QSslCertificate> &chain,
+                                     const QList<QSslCertificate> &trusted)
+{
+    if (chain.isEmpty() || chain.first().isNull())
+        return makeError(ErrorCode::InvalidValue, u"no client certificate"_s);
+    const auto toX509 = [](const QSslCertificate &certificate) {
+        const QByteArray der = certificate.toDer();
+        const auto *data = reinterpret_cast<const unsigned char *>(der.constData());
+        return Owned<X509>(d2i_X509(nullptr, &data, long(der.size())));
+    };
+    ERR_clear_error();
+    Owned<X509_STORE> store(X509_STORE_new());
+    Owned<STACK_OF(X509)> intermediates(sk_X509_new_null());
+    Owned<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
+    Owned<X509> leaf = toX509(chain.first());
+    if (!store || !intermediates || !ctx || !leaf)
+        return openSslError(u"cannot read the client certificate"_s);
+    for (const QSslCertificate &ca : trusted) {
+        Owned<X509> x = toX509(ca);
+        if (!x || X509_STORE_add_cert(store.get(), x.get()) != 1)
+            return openSslError(u"cannot use the client CA"_s);
+    }
+    for (qsizetype i = 1; i < chain.size(); ++i) {
+        Owned<X509> x = toX509(chain.at(i));
+        if (x && sk_X509_push(intermediates.get(), x.get()) > 0)
+            x.release();  // the stack owns it now
+    }
+    if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), intermediates.get()) != 1
+        || X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT) != 1)
+        return openSslError(u"cannot verify the client certificate"_s);
+    if (X509_verify_cert(ctx.get()) == 1)
+        return {};
+    const int code = X509_STORE_CTX_get_error(ctx.get());
+    ERR_clear_error();
+    const QString subject = chain.first().subjectInfo(QSslCertificate::CommonName).join(u", "_s);
+    return makeError(ErrorCode::InvalidValue,
+                     u"client certificate '%1' refused: %2"_s.arg(
+                             subject, QString::fromLatin1(X509_verify_cert_error_string(code))));
+}
 
 QString formatFingerprint(const QByteArray &digest)
 {

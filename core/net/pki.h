@@ -3,6 +3,8 @@
 #include <model/result.h>
 
 #include <QByteArray>
+#include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QStringList>
 
@@ -47,6 +49,16 @@ struct ClientCertFiles
 // path) when the CA cannot be read or does not match its key.
 Result<ClientCertFiles> issueClientCertificate(const QString &dir, const QString &nodeName,
                                                int days = 825);
+
+// Whether a TLS peer's certificate chain (leaf first, as the handshake gave it) authenticates
+// a client: the leaf is signed (through the chain's intermediates) by one of `trusted`, is valid
+// now and may be used for TLS client authentication (extended key usage clientAuth, when the
+// certificate restricts it). The master asks agents for a certificate without requiring one
+// in the handshake (its port also serves clients that authenticate with tokens) and checks an
+// agent's with this. InvalidValue saying why not: no certificate, not signed by the CA,
+// expired, not for client authentication.
+Result<void> verifyClientCertificate(const QList<QSslCertificate> &chain,
+                                     const QList<QSslCertificate> &trusted);
 
 // "AB:CD:..." for a fingerprint.
 QString formatFingerprint(const QByteArray &digest);

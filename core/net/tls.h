@@ -14,8 +14,10 @@ struct ServerTlsFiles
     QString certificate;  // PEM, the server certificate (chain) — master.crt
     QString privateKey;   // PEM (PKCS#8 or traditional), unencrypted — master.key
     QString clientCa;     // PEM; empty = no client certificates are asked for
-    bool requireClientCertificate = false;  // mutual TLS: refuse peers without a certificate
-                                            // signed by clientCa (needs clientCa)
+    // Mutual TLS for agents (needs clientCa): the handshake asks every peer for a certificate
+    // but does not require one, since clients with API tokens share the ports; the master
+    // refuses an agent whose certificate verifyClientCertificate() (pki.h) does not accept.
+    bool requireClientCertificate = false;
 };
 
 // The client's side: the CA it pins (only certificates signed by it are accepted, the

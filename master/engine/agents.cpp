@@ -4,6 +4,7 @@
 #include "credential.h"
 #include "engineprivate.h"
 
+#include <net/pki.h>
 #include <store/store.h>
 
 #include <QCoreApplication>
@@ -131,6 +132,21 @@ void Engine::Private::refuse(Session &session, const Protocol::Envelope &message
     channel->close(QWebSocketProtocol::CloseCodePolicyViolated, u"unauthorized"_s);
 }
 
+QString Engine::Private::certificateProblem(const Session &session, const QString &nodeName) const
+{
+    if (options.agentCertificateCa.isEmpty())
+        return {};
+    const Result<void> verified = Net::verifyClientCertificate(
+            session.channel->peerCertificateChain(), options.agentCertificateCa);
+    if (!verified)
+        return verified.error().message;
+    const QStringList cn
+            = session.channel->peerCertificate().subjectInfo(QSslCertificate::CommonName);
+    if (!cn.contains(nodeName))
+        return u"certificate name '%1' does not match the node name"_s.arg(cn.join(u", "_s));
+    return {};
+}
+
 void Engine::Private::handleEnrol(Session &session, const Protocol::Envelope &message)
 {
     auto body = Protocol::bodyOf<Protocol::EnrolBody>(message);
@@ -138,13 +154,8 @@ void Engine::Private::handleEnrol(Session &session, const Protocol::Envelope &me
         session.channel->sendError(body.error(), message.id);
         return;
     }
-    if (options.requireCertificateName) {
-        const QStringList cn
-                = session.channel->peerCertificate().subjectInfo(QSslCertificate::CommonName);
-        if (!cn.contains(body->nodeName))
-            return refuse(session, message, body->nodeName,
-                          u"certificate name does not match the node name"_s);
-    }
+    if (const QString why = certificateProblem(session, body->nodeName); !why.isEmpty())
+        return refuse(session, message, body->nodeName, why);
     auto existing = store.nodeByName(body->nodeName);
     if (existing && existing->state == NodeState::Revoked)
         return refuse(session, message, body->nodeName, u"the node is revoked"_s);
@@ -193,13 +204,8 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
         return refuse(session, message, body->nodeName, u"the node is revoked"_s);
     if (!verifyCredential(body->credential, node.status.record.credentialHash))
         return refuse(session, message, body->nodeName, u"wrong credential"_s);
-    if (options.requireCertificateName) {
-        const QStringList cn
-                = session.channel->peerCertificate().subjectInfo(QSslCertificate::CommonName);
-        if (!cn.contains(body->nodeName))
-            return refuse(session, message, body->nodeName,
-                          u"certificate name does not match the node name"_s);
-    }
+    if (const QString why = certificateProblem(session, body->nodeName); !why.isEmpty())
+        return refuse(session, message, body->nodeName, why);
 
     Net::Channel *channel = session.channel;
     if (node.channel && node.channel != channel) {

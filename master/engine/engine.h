@@ -15,6 +15,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSslCertificate>
 #include <QString>
 
 #include <memory>
@@ -54,8 +55,10 @@ struct EngineOptions
     // a scale-in drains the node it names. Empty hook = no auto-scaling.
     QString autoscaleHook;
     AutoscalePolicy autoscalePolicy;
-    // Mutual TLS: an agent's certificate common name must equal its node name.
-    bool requireCertificateName = false;
+    // Mutual TLS for agents: when not empty, an agent must present a certificate signed by
+    // one of these CAs (Net::verifyClientCertificate) whose common name is its node name, at
+    // enrolment and at every hello. Clients with API tokens need none.
+    QList<QSslCertificate> agentCertificateCa;
     // After a hello that announces spooled results, how long the master waits for them before
     // the node's runs the agent did not list become `lost`. 0 = heartbeatIntervalMs.
     qint64 reconcileGraceMs = 0;

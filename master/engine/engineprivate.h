@@ -291,6 +291,9 @@ struct Engine::Private
     void onMessage(Net::Channel *channel, const Protocol::Envelope &message);
     void onClosed(Net::Channel *channel, const QString &reason);
     void handleEnrol(Internal::Session &session, const Protocol::Envelope &message);
+    // Why an agent's TLS certificate does not let it act as `nodeName` (mutual TLS,
+    // options.agentCertificateCa); empty when it does or when no certificate is required.
+    QString certificateProblem(const Internal::Session &session, const QString &nodeName) const;
     void handleHello(Internal::Session &session, const Protocol::Envelope &message);
     void handleHeartbeat(Internal::Session &session, const Protocol::Envelope &message);
     void handleStarted(Internal::Session &session, const Protocol::Envelope &message);

@@ -71,7 +71,7 @@ QString Cluster::masterConfigPath() const
     return m_dir.filePath(u"master.yaml"_s);
 }
 
-bool Cluster::init(QString *error, const QByteArray &extraConfig)
+bool Cluster::init(QString *error, const QByteArray &extraConfig, bool mutualTls)
 {
     if (!m_dir.isValid()) {
         *error = u"cannot create a temporary directory"_s;
@@ -84,16 +84,19 @@ bool Cluster::init(QString *error, const QByteArray &extraConfig)
         *error = pki.error().toString();
         return false;
     }
-    const QByteArray config = "listen_address: 127.0.0.1\n"
-                              "api_port: 0\n"
-                              "agent_port: 0\n"
-                              "data_dir: data\n"
-                              "tls:\n"
-                              "  certificate: pki/master.crt\n"
-                              "  private_key: pki/master.key\n"
-                              "log_level: debug\n"
-                              "heartbeat_interval: 1s\n"
-                              "kill_grace: 1s\n";
+    QByteArray config = "listen_address: 127.0.0.1\n"
+                        "api_port: 0\n"
+                        "agent_port: 0\n"
+                        "data_dir: data\n"
+                        "tls:\n"
+                        "  certificate: pki/master.crt\n"
+                        "  private_key: pki/master.key\n";
+    if (mutualTls)
+        config += "  client_ca: pki/ca.crt\n"
+                  "  require_client_certificate: true\n";
+    config += "log_level: debug\n"
+              "heartbeat_interval: 1s\n"
+              "kill_grace: 1s\n";
     if (!writeFile(masterConfigPath(), config + extraConfig)) {
         *error = u"cannot write "_s + masterConfigPath();
         return false;
@@ -205,6 +208,29 @@ QJsonObject Cluster::node(const QString &name)
 
 bool Cluster::startAgent(const QString &name, const AgentOptions &options, QString *error)
 {
+    if (!launchAgent(name, options, error))
+        return false;
+    const bool connected = waitUntil(
+            [&] {
+                const HttpReply r = get(u"/api/v1/nodes"_s);
+                for (const auto &n : r.json.value(u"nodes"_s).toArray()) {
+                    const QJsonObject node = n.toObject();
+                    if (node.value(u"name"_s).toString() == name
+                        && node.value(u"connected"_s).toBool())
+                        return true;
+                }
+                return m_agents[name]->state() == QProcess::NotRunning;
+            },
+            20000);
+    if (!connected || m_agents[name]->state() == QProcess::NotRunning) {
+        *error = u"agent %1 did not connect; its log:\n%2"_s.arg(name, agentLog(name));
+        return false;
+    }
+    return true;
+}
+
+bool Cluster::launchAgent(const QString &name, const AgentOptions &options, QString *error)
+{
     m_agentOptions[name] = options;
     const QMap<QString, QString> &labels = options.labels;
     const int maxParallel = options.maxParallel;
@@ -237,6 +263,10 @@ bool Cluster::startAgent(const QString &name, const AgentOptions &options, QStri
     ini += "reconnect_min = 1s\n";
     ini += "reconnect_max = 2s\n";
     ini += "log_level = debug\n";
+    if (!options.clientCertificate.isEmpty()) {
+        ini += "client_cert = " + options.clientCertificate.toUtf8() + "\n";
+        ini += "client_key = " + options.clientKey.toUtf8() + "\n";
+    }
     if (!writeFile(config, ini)) {
         *error = u"cannot write "_s + config;
         return false;
@@ -255,22 +285,6 @@ bool Cluster::startAgent(const QString &name, const AgentOptions &options, QStri
         return false;
     }
     m_agents[name] = std::move(p);
-    const bool connected = waitUntil(
-            [&] {
-                const HttpReply r = get(u"/api/v1/nodes"_s);
-                for (const auto &n : r.json.value(u"nodes"_s).toArray()) {
-                    const QJsonObject node = n.toObject();
-                    if (node.value(u"name"_s).toString() == name
-                        && node.value(u"connected"_s).toBool())
-                        return true;
-                }
-                return m_agents[name]->state() == QProcess::NotRunning;
-            },
-            20000);
-    if (!connected || m_agents[name]->state() == QProcess::NotRunning) {
-        *error = u"agent %1 did not connect; its log:\n%2"_s.arg(name, agentLog(name));
-        return false;
-    }
     return true;
 }
 

@@ -35,6 +35,9 @@ struct AgentOptions
     // The load the agent reports in its heartbeats instead of the machine's (the agent's
     // ORRERY_AGENT_SIMULATED_LOAD, e.g. "cpu=95"); empty: the real load.
     QString simulatedLoad;
+    // Mutual TLS: the client certificate and key files the agent presents (empty: none).
+    QString clientCertificate;
+    QString clientKey;
 };
 
 class Cluster
@@ -44,8 +47,10 @@ public:
     ~Cluster();
 
     // The CA, the master certificate and the master's config file; extraConfig is appended
-    // to the master's YAML (top-level keys). false + error on failure.
-    bool init(QString *error, const QByteArray &extraConfig = {});
+    // to the master's YAML (top-level keys). mutualTls: agents must present a certificate
+    // signed by the CA (tls.client_ca, tls.require_client_certificate). false + error on
+    // failure.
+    bool init(QString *error, const QByteArray &extraConfig = {}, bool mutualTls = false);
     QString dir() const { return m_dir.path(); }
     QString caFile() const;
 
@@ -70,6 +75,9 @@ public:
     bool startAgent(const QString &name, QString *error, const QMap<QString, QString> &labels = {},
                     int maxParallel = 4);
     bool startAgent(const QString &name, const AgentOptions &options, QString *error);
+    // Starts the agent process without waiting for it to connect (for agents the master is
+    // expected to refuse).
+    bool launchAgent(const QString &name, const AgentOptions &options, QString *error);
     // The node as GET /api/v1/nodes lists it (empty when it is not listed).
     QJsonObject node(const QString &name);
     void stopAgent(const QString &name, int signal);

@@ -512,25 +512,29 @@ void tst_Channel::mutualTls()
     auto withCert = clientTlsConfiguration({m_pki.caCert, issued->certificate, issued->privateKey});
     QVERIFY(serverTls && withCert);
     startServer({}, &*serverTls);
-    QSignalSpy failed(m_server.get(), &WssServer::handshakeFailed);
 
-    Backoff fast{10, 50, 2.0, 0.2};
-    WssClient anonymous({url()}, m_clientTls, {}, fast);
-    QSignalSpy anonymousFailed(&anonymous, &WssClient::attemptFailed);
+    // The handshake asks for a certificate but lets a peer without one in (clients with
+    // tokens share the port); the master refuses such an agent at its hello.
+    WssClient anonymous({url()}, m_clientTls, {});
     QSignalSpy anonymousConnected(&anonymous, &WssClient::connected);
     anonymous.start();
-    QTRY_VERIFY_WITH_TIMEOUT(!anonymousFailed.isEmpty() && !failed.isEmpty(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!anonymousConnected.isEmpty() && m_connected->size() == 1, kTimeout);
+    auto *anonymousSide = m_connected->first().at(0).value<Channel *>();
+    QVERIFY(anonymousSide->peerCertificate().isNull());
+    QVERIFY(!verifyClientCertificate(anonymousSide->peerCertificateChain(),
+                                     serverTls->caCertificates()));
     anonymous.stop();
-    QVERIFY(anonymousConnected.isEmpty());
-    QVERIFY(m_connected->isEmpty());
 
     WssClient agent({url()}, *withCert, {});
     QSignalSpy agentConnected(&agent, &WssClient::connected);
     agent.start();
-    QTRY_VERIFY_WITH_TIMEOUT(!agentConnected.isEmpty() && !m_connected->isEmpty(), kTimeout);
-    auto *serverSide = m_connected->first().at(0).value<Channel *>();
+    QTRY_VERIFY_WITH_TIMEOUT(!agentConnected.isEmpty() && m_connected->size() == 2, kTimeout);
+    auto *serverSide = m_connected->at(1).at(0).value<Channel *>();
     QCOMPARE(serverSide->peerCertificate().subjectInfo(QSslCertificate::CommonName),
              QStringList{u"agent-07"_s});
+    const Result<void> verified = verifyClientCertificate(serverSide->peerCertificateChain(),
+                                                          serverTls->caCertificates());
+    QVERIFY2(verified, qPrintable(verified ? QString() : verified.error().message));
 }
 
 void tst_Channel::reconnectsAfterServerRestart()

@@ -57,6 +57,7 @@ private slots:
     void clientCertificate();
     void clientCertificateErrors_data();
     void clientCertificateErrors();
+    void verifyClientCertificateChecks();
 
 private:
     QTemporaryDir m_tmp;
@@ -373,6 +374,48 @@ void tst_Pki::clientCertificateErrors()
     QCOMPARE(files.error().code, code);
     if (code == ErrorCode::Io)
         QCOMPARE(files.error().file, QDir(dir).absoluteFilePath(u"ca.crt"_s));
+}
+
+// What the master checks of an agent's certificate under mutual TLS.
+void tst_Pki::verifyClientCertificateChecks()
+{
+    const QList<QSslCertificate> ca{loadCert(m_files.caCert)};
+    const Result<ClientCertFiles> agent = issueClientCertificate(m_dir, u"agent-verify"_s, 30);
+    QVERIFY(agent);
+    const QSslCertificate agentCert = loadCert(agent->certificate);
+    QVERIFY(verifyClientCertificate({agentCert}, ca));
+
+    // None presented.
+    const Result<void> none = verifyClientCertificate({}, ca);
+    QVERIFY(!none);
+    QCOMPARE(none.error().code, ErrorCode::InvalidValue);
+    QCOMPARE(none.error().message, u"no client certificate"_s);
+    QVERIFY(!verifyClientCertificate({QSslCertificate()}, ca));
+
+    // The same node name, signed by another CA.
+    QTemporaryDir otherTmp;
+    PkiOptions other;
+    other.dir = otherTmp.filePath(u"pki"_s);
+    other.names = {u"localhost"_s};
+    QVERIFY(initPki(other));
+    const Result<ClientCertFiles> forged = issueClientCertificate(other.dir, u"agent-verify"_s, 30);
+    QVERIFY(forged);
+    const Result<void> foreign = verifyClientCertificate({loadCert(forged->certificate)}, ca);
+    QVERIFY(!foreign);
+    QVERIFY2(foreign.error().message.contains(u"agent-verify"_s)
+                     && foreign.error().message.contains(u"issuer"_s),
+             qPrintable(foreign.error().message));
+    // ...and accepted by its own CA, so the refusal above is the CA's doing.
+    QVERIFY(verifyClientCertificate({loadCert(forged->certificate)},
+                                    {loadCert(other.dir + u"/ca.crt"_s)}));
+
+    // The master's own certificate is signed by the CA but is for servers only.
+    const Result<void> server = verifyClientCertificate({loadCert(m_files.masterCert)}, ca);
+    QVERIFY(!server);
+    QVERIFY2(server.error().message.contains(u"purpose"_s), qPrintable(server.error().message));
+
+    // No trusted CA at all.
+    QVERIFY(!verifyClientCertificate({agentCert}, {}));
 }
 
 QTEST_GUILESS_MAIN(tst_Pki)
