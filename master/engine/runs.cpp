@@ -9,6 +9,7 @@
 #include <store/store.h>
 
 #include <QCoreApplication>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,12 @@ qint64 retryDelayMs(const RetryPolicy &policy, int retry)
         secs = std::min(secs, double(policy.maxDelaySecs));
     secs = std::min(secs, 365.0 * 24 * 3600);
     return qint64(secs * 1000);
+}
+
+// What a run whose attempt `attempt` failed waits for, `delayMs` before its retry.
+QString retryReason(int attempt, int count, qint64 delayMs)
+{
+    return Tr::tr("retry %1 of %2 in %3 s").arg(attempt).arg(count).arg(delayMs / 1000.0);
 }
 
 }  // namespace
@@ -274,6 +281,25 @@ Result<void> Engine::Private::loadUnfinished()
         if (record.pipelineRunId != 0)
             pendingPipelineRuns.insert(record.pipelineRunId);
     }
+    // Failed attempts whose retry waits for its delay: retried at the stored instant, at once
+    // when it passed while no master ran.
+    auto retries = store.pendingRetries();
+    if (!retries)
+        return retries.error();
+    for (const RunRecord &record : std::as_const(*retries)) {
+        const auto job = jobs.constFind(record.run.jobId());
+        if (job == jobs.cend() || !isRetryable(record.run.state()))
+            continue;
+        track(record);
+        ActiveRun &run = active[record.run.id()];
+        run.retryPending = true;
+        const qint64 due = record.retryDueAt.toMSecsSinceEpoch();
+        retryDue.emplace(due, run.id);
+        const qint64 left = std::max<qint64>(0, due - now.toMSecsSinceEpoch());
+        waitingReasons.insert(run.id, retryReason(run.attempt, job->record.job.retry.count, left));
+        if (record.pipelineRunId != 0)
+            pendingPipelineRuns.insert(record.pipelineRunId);
+    }
     // Nodes with runs wait for their agents until the heartbeat deadline.
     for (NodeLive &node : nodes) {
         if (!node.runs.isEmpty())
@@ -390,15 +416,19 @@ void Engine::Private::onAttemptEnded(const RunRecord &record)
         const qint64 delay = retryDelayMs(job->record.job.retry, attempt);
         run.retryPending = true;
         run.state = state;
-        waitingReasons.insert(id, Tr::tr("retry %1 of %2 in %3 s")
-                                          .arg(attempt)
-                                          .arg(job->record.job.retry.count)
-                                          .arg(delay / 1000.0));
+        waitingReasons.insert(id, retryReason(attempt, job->record.job.retry.count, delay));
         emit q->runChanged(record);
         if (delay <= 0) {
             startRetry(id);
         } else {
-            retryDue.emplace(clock.nowMs() + delay, id);
+            // Stored with the run (in the batch that recorded the failed attempt), so that a
+            // restarted master retries it at the same instant.
+            const qint64 due = clock.nowMs() + delay;
+            const QDateTime dueAt = QDateTime::fromMSecsSinceEpoch(due, QTimeZone::utc());
+            if (auto r = store.setRetryDue(id, dueAt); !r)
+                qCWarning(lcEngine, "run %lld: cannot store its retry time: %s", id.value(),
+                          qPrintable(r.error().toString()));
+            retryDue.emplace(due, id);
             armTimer();
         }
         return;
@@ -1042,6 +1072,8 @@ Result<RunRecord> Engine::Private::cancelOrStop(RunId id, const QString &reason)
         for (auto r = retryDue.begin(); r != retryDue.end();) {
             r = r->second == id ? retryDue.erase(r) : std::next(r);
         }
+        if (auto r = store.setRetryDue(id, QDateTime()); !r)
+            return r.error();
         it->retryPending = false;
         auto record = store.run(id);
         if (!record)
@@ -1065,6 +1097,9 @@ void Engine::Private::loseRun(RunId id, const QString &reason)
         // Its failed attempt stays its last word (a broadcast run whose node went offline).
         for (auto r = retryDue.begin(); r != retryDue.end();)
             r = r->second == id ? retryDue.erase(r) : std::next(r);
+        if (auto r = store.setRetryDue(id, QDateTime()); !r)
+            qCWarning(lcEngine, "run %lld: cannot drop its retry time: %s", id.value(),
+                      qPrintable(r.error().toString()));
         it->retryPending = false;
         it->stopRequested = true;  // no further retry
         if (auto record = store.run(id))
