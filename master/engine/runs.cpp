@@ -92,6 +92,10 @@ void Engine::Private::track(const RunRecord &record)
     run.trigger = record.trigger;
     run.scheduledAt = record.scheduledAt;
     run.preemptions = record.preemptions;
+    // Broadcast: a stored node means the fan-out of its fire was done (the run that made it,
+    // and the runs it made for the other nodes).
+    run.pinnedNode = record.pinnedNode;
+    run.broadcastDone = !record.pinnedNode.isEmpty();
     // A scheduled run made before its instant (pre-dispatch, also after a restart in between)
     // never starts before it.
     if (record.trigger == RunTrigger::Schedule && record.scheduledAt.isValid()
@@ -935,9 +939,14 @@ void Engine::Private::dispatchPending()
             queue.remove(id);
             if (job->record.job.strategy == DispatchStrategy::Broadcast && run->pinnedNode.isEmpty()
                 && !run->broadcastDone) {
-                // One run on every other matching node, in the same pipeline run.
+                // One run on every other matching node, in the same pipeline run; each run's
+                // node is stored with it, so that a restarted master neither sends it elsewhere
+                // nor fans out again.
                 run->broadcastDone = true;
                 run->pinnedNode = target.name;
+                if (auto r = store.pinRun(id, target.name); !r)
+                    qCWarning(lcEngine, "run %lld: cannot store its node: %s", id.value(),
+                              qPrintable(r.error().toString()));
                 const ActiveRun first = *run;
                 for (qsizetype index : std::as_const(choice.broadcast)) {
                     if (index == *choice.index || index < 0 || index >= list.size())
@@ -950,6 +959,9 @@ void Engine::Private::dispatchPending()
                                   qPrintable(sibling.error().toString()));
                         continue;
                     }
+                    if (auto r = store.pinRun(sibling->run.id(), list.at(index).name); !r)
+                        qCWarning(lcEngine, "run %lld: cannot store its node: %s",
+                                  sibling->run.id().value(), qPrintable(r.error().toString()));
                     auto created = active.find(sibling->run.id());
                     if (created != active.end()) {
                         created->pinnedNode = list.at(index).name;

@@ -1,6 +1,7 @@
 // What survives a restart of the master (a new engine on the same store) in the middle of a
-// run's life: a retry waiting out its delay. The engine in process on a ManualClock, a real
-// WssServer on loopback and test agents that speak the protocol by hand.
+// run's life: a retry waiting out its delay, and the runs of a broadcast job pinned to their
+// nodes. The engine in process on a ManualClock, a real WssServer on loopback and test agents
+// that speak the protocol by hand.
 
 #include "enginetestutil.h"
 #include "fakeagent.h"
@@ -44,6 +45,7 @@ private slots:
     void retryWaitsOutItsDelayAcrossARestart();
     void retryDueWhileNoMasterRanStartsAtOnce();
     void stopDuringTheDelayIsNotRetriedAfterARestart();
+    void broadcastRunsKeepTheirNodesAcrossARestart();
 
 private:
     // A new engine and server on the store (the same store again: a restart of the master).
@@ -299,6 +301,107 @@ void tst_EngineRestart::stopDuringTheDelayIsNotRetriedAfterARestart()
     QVERIFY(stored);
     QCOMPARE(stored->run.state(), RunState::Failed);
     QCOMPARE(stored->run.attempts().size(), 1);
+}
+
+// A broadcast job on web-1 and web-2: the first run goes to web-1 and creates the run for
+// web-2, which waits (web-2's only slot is busy) when the master restarts. The new master
+// keeps that run for web-2 although web-1 has room, and a retry of the first run (on web-1
+// again) does not create runs for the other nodes a second time: one run per node.
+void tst_EngineRestart::broadcastRunsKeepTheirNodesAcrossARestart()
+{
+    const QMap<QString, QString> web{{u"role"_s, u"web"_s}};
+    const QMap<QString, QString> hogSlot{{u"role"_s, u"web"_s}, {u"slot"_s, u"hog"_s}};
+    auto web1 = connectAgent(u"web-1"_s, 4, web);
+    auto web2 = connectAgent(u"web-2"_s, 1, hogSlot);
+    QVERIFY(web1 && web2);
+    Job hog;
+    hog.name = u"hog"_s;
+    hog.command = u"sleep 600"_s;
+    hog.labels = {{u"slot"_s, u"hog"_s}};
+    auto created = m_engine->createJob(hog, tester());
+    QVERIFY2(created, qPrintable(errorText(created)));
+    QVERIFY(m_engine->runJob(created->job.id, tester()));
+    const auto hogRun = takeDispatch(*web2);
+    QCOMPARE(hogRun.job, u"hog"_s);
+    start(*web2, hogRun);
+
+    auto applied = m_engine->applyYaml(R"(name: cleanup
+pipeline:
+  - name: clean_logs
+    command: find /var/log/app -mtime +7 -delete
+    strategy: broadcast
+    retries: 1
+    labels:
+      role: web
+  - name: report
+    command: report
+    dependencies:
+      - task: clean_logs
+        status: success
+)",
+                                       u"cleanup.yaml"_s, tester());
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto pipelineRun = m_engine->runPipeline(u"cleanup"_s, tester());
+    QVERIFY2(pipelineRun, qPrintable(errorText(pipelineRun)));
+    const auto first = takeDispatch(*web1);
+    QCOMPARE(first.job, u"clean_logs"_s);
+    start(*web1, first);
+    auto status = m_engine->pipelineRun(pipelineRun->id);
+    QVERIFY(status);
+    QCOMPARE(status->runs.size(), 2);
+    const RunId forWeb2 = status->runs.at(1).run.id();
+    QCOMPARE(m_store->run(first.runId)->pinnedNode, u"web-1"_s);
+    QCOMPARE(m_store->run(forWeb2)->pinnedNode, u"web-2"_s);
+
+    web1.reset();
+    web2.reset();
+    stopEngine();
+    startEngine();
+    web1 = connectAgent(u"web-1"_s, 4, web, {Protocol::RunRef{first.runId, first.attempt}});
+    QVERIFY(web1);
+    QCOMPARE(m_engine->waitingReason(forWeb2), u"waiting for node web-2 (broadcast)"_s);
+    settle();
+    QCOMPARE(web1->count(Protocol::RunDispatchBody::type()), 0);  // not moved to web-1
+
+    // The first run fails on web-1 and is retried there, without a second fan-out.
+    finish(*web1, first, RunState::Failed, 1);
+    const auto retry = takeDispatch(*web1);
+    QCOMPARE(retry.runId, first.runId);
+    QCOMPARE(retry.attempt, 2);
+    settle();
+    QCOMPARE(web1->count(Protocol::RunDispatchBody::type()), 0);
+    QCOMPARE(m_engine->pipelineRun(pipelineRun->id)->runs.size(), 2);
+    finish(*web1, retry, RunState::Success);
+
+    // web-2 comes back with its busy slot, frees it, and gets its own run.
+    web2 = connectAgent(u"web-2"_s, 1, hogSlot, {Protocol::RunRef{hogRun.runId, hogRun.attempt}});
+    QVERIFY(web2);
+    finish(*web2, hogRun, RunState::Success);
+    const auto second = takeDispatch(*web2);
+    QCOMPARE(second.runId, forWeb2);
+    QCOMPARE(second.job, u"clean_logs"_s);
+    finish(*web2, second, RunState::Success);
+    const QString dispatchType = Protocol::RunDispatchBody::type();
+    QTRY_COMPARE_WITH_TIMEOUT(web1->count(dispatchType) + web2->count(dispatchType), 1,
+                              kAgentTimeout);
+    FakeAgent &reporter = web1->count(dispatchType) > 0 ? *web1 : *web2;
+    const auto report = takeDispatch(reporter);
+    QCOMPARE(report.job, u"report"_s);
+    finish(reporter, report, RunState::Success);
+
+    status = m_engine->pipelineRun(pipelineRun->id);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Success);
+    // One run per node: the first (web-1, two attempts) and the one made for web-2.
+    QStringList runs;
+    for (const RunRecord &r : std::as_const(status->runs))
+        runs.append(r.run.jobName() + u'@' + r.pinnedNode + u'=' + runStateName(r.run.state())
+                    + u'/' + QString::number(r.run.attempts().size()));
+    QCOMPARE(runs, (QStringList{u"clean_logs@web-1=success/2"_s, u"clean_logs@web-2=success/1"_s,
+                                u"report@=success/1"_s}));
+    settle();
+    QCOMPARE(web1->count(dispatchType), 0);
+    QCOMPARE(web2->count(dispatchType), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineRestart)
