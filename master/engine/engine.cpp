@@ -190,7 +190,7 @@ void Engine::Private::putJob(const JobRecord &record, const CheckedJob &checked)
     JobEntry &entry = jobs[record.job.id];
     if (!entry.record.job.name.isEmpty() && entry.record.job.name != record.job.name)
         jobsByName.remove(entry.record.job.name);
-    entry.record = record;
+    entry.record = JobDefinition(record);
     entry.checked = checked;
     ++entry.generation;  // a fire of the old definition waiting for its instant is dropped
     jobsByName.insert(record.job.name, record.job.id);
@@ -225,7 +225,7 @@ void Engine::Private::rebuildPipeline(const QString &name)
     p.jobs.clear();
     for (const JobEntry &e : std::as_const(jobs)) {
         if (e.record.pipeline == name)
-            p.jobs.append(e.record.job);
+            p.jobs.append(e.record.toJob());
     }
     pipelineChanged(name);
     if (p.jobs.isEmpty()) {
@@ -356,7 +356,7 @@ void Engine::Private::fireEarly(JobId jobId, qint64 fireMs)
     auto it = jobs.find(jobId);
     if (it == jobs.end())
         return;
-    const PredispatchVeto veto = predispatchVeto(it->record.job, !it->record.pipeline.isEmpty(),
+    const PredispatchVeto veto = predispatchVeto(it->record.toJob(), !it->record.pipeline.isEmpty(),
                                                  it->active, options.predispatch);
     if (veto != PredispatchVeto::None) {
         instantFires.emplace(fireMs, InstantFire{jobId, it->generation});
@@ -415,7 +415,7 @@ Result<void> Engine::Private::fireMissed()
         if (!entry.record.job.enabled || !entry.checked.schedule)
             continue;
         // The last fire, or when the job got its current definition if it fired since.
-        QDateTime since = entry.record.updatedAt;
+        QDateTime since = entry.record.updatedAt();
         const QDateTime last = stored->value(entry.record.job.id);
         // A fire recorded ahead of now was pre-dispatched before the restart: its run exists.
         if (last.isValid() && last > now)
@@ -635,7 +635,7 @@ Result<JobRecord> Engine::findJob(const QString &idOrName)
     }
     if (it == d->jobs.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no task '%1'").arg(idOrName));
-    return it->record;
+    return it->record.toRecord();
 }
 
 Result<JobStatus> Engine::jobStatus(JobId id)
@@ -644,7 +644,7 @@ Result<JobStatus> Engine::jobStatus(JobId id)
     if (it == d->jobs.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no task with id %1").arg(id.value()));
     JobStatus status;
-    status.record = it->record;
+    status.record = it->record.toRecord();
     status.nextFire = nextFireTime(id);
     status.active = it->active;
     auto runs = m_store.listRunsByJob(id, 1);

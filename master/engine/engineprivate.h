@@ -4,6 +4,7 @@
 // fires), runs.cpp (run lifecycle, dispatch, pipeline runs) and agents.cpp (connections).
 
 #include "engine.h"
+#include "jobdefinition.h"
 #include "jobvalidation.h"
 
 #include <dag/condition.h>
@@ -37,7 +38,7 @@ namespace Internal {
 // A job as the engine schedules it.
 struct JobEntry
 {
-    JobRecord record;
+    JobDefinition record;
     CheckedJob checked;
     int active = 0;      // runs waiting or running
     int dispatched = 0;  // runs sent to a node and not ended

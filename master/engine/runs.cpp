@@ -52,7 +52,7 @@ Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger
                                              const QDateTime &scheduledAt, qint64 pipelineRunId,
                                              RunId id)
 {
-    const Job &job = entry.record.job;
+    const JobCore &job = entry.record.job;
     NewRun nr;
     nr.job = job.id;
     nr.jobName = job.name;
@@ -61,7 +61,8 @@ Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger
     nr.scheduledAt = scheduledAt;
     nr.pipelineRunId = pipelineRunId;
     // A scheduled or manual run of a pipeline's root job starts a pipeline run named after it.
-    if (pipelineRunId == 0 && !entry.record.pipeline.isEmpty() && job.dependencies.isEmpty()
+    if (pipelineRunId == 0 && !entry.record.pipeline.isEmpty()
+        && entry.record.rest().dependencies.isEmpty()
         && (trigger == RunTrigger::Schedule || trigger == RunTrigger::Manual
             || trigger == RunTrigger::Backfill)) {
         nr.id = id.isValid() ? id : store.newRunId();
@@ -132,10 +133,10 @@ void Engine::Private::track(const RunRecord &record)
 void Engine::Private::requestLocks(const ActiveRun &run)
 {
     const auto job = jobs.constFind(run.job);
-    if (job == jobs.cend() || job->record.job.resources.isEmpty())
+    if (job == jobs.cend() || job->record.rest().resources.isEmpty())
         return;
     QStringList keys;
-    for (const ResourceLock &lock : job->record.job.resources)
+    for (const ResourceLock &lock : job->record.rest().resources)
         keys.append(lock.key());
     locks.request(run.id, run.priority, run.queuedMs, keys);
     locks.grant();
@@ -144,7 +145,7 @@ void Engine::Private::requestLocks(const ActiveRun &run)
 bool Engine::Private::holdsLocks(const ActiveRun &run) const
 {
     const auto job = jobs.constFind(run.job);
-    return job == jobs.cend() || job->record.job.resources.isEmpty() || locks.holdsAll(run.id);
+    return job == jobs.cend() || job->record.rest().resources.isEmpty() || locks.holdsAll(run.id);
 }
 
 void Engine::Private::enqueue(const ActiveRun &run)
@@ -156,10 +157,10 @@ void Engine::Private::enqueue(const ActiveRun &run)
 void Engine::Private::queueOrGate(ActiveRun &run)
 {
     const auto job = jobs.constFind(run.job);
-    if (job != jobs.cend() && (job->record.job.notBeforeMinute || job->record.job.window)) {
+    if (job != jobs.cend() && (job->record.rest().notBeforeMinute || job->record.rest().window)) {
         const QDateTime createdAt = run.scheduledAt.isValid() ? run.scheduledAt : clock.now();
         const Cron::TimeGate gate
-                = Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone);
+                = Cron::timeGate(job->record.rest(), createdAt, clock.now(), job->checked.zone);
         if (gate.state != Cron::TimeGate::State::Ready) {
             run.gated = true;
             waitingReasons.insert(run.id, gate.reason);
@@ -202,7 +203,7 @@ void Engine::Private::processGates()
             continue;
         const QDateTime createdAt = run->scheduledAt.isValid() ? run->scheduledAt : clock.now();
         const Cron::TimeGate gate
-                = Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone);
+                = Cron::timeGate(job->record.rest(), createdAt, clock.now(), job->checked.zone);
         if (gate.state == Cron::TimeGate::State::Skip) {
             skipRun(id, gate.reason);
             continue;
@@ -540,7 +541,7 @@ PipelineRunLive *Engine::Private::livePipelineRun(qint64 pipelineRunId)
             // A waiting run counts as started only once its upstream jobs allow it (a re-run,
             // or one that waited in the queue before a restart: released at the first pass).
             const auto job = jobs.constFind(a->job);
-            if (a->held || (job != jobs.cend() && !job->record.job.dependencies.isEmpty()))
+            if (a->held || (job != jobs.cend() && !job->record.rest().dependencies.isEmpty()))
                 live.held.insert(r.run.jobName(), a->id);
         }
     }
@@ -707,14 +708,14 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
         }
         // The reason: the condition when the order dependencies were met and it decided.
         QString reason = Tr::tr("an upstream task did not end as required");
-        if (!entry.record.job.condition.isEmpty()) {
-            Job orderOnly = entry.record.job;
+        const Job &definition = entry.record.rest();
+        if (!definition.condition.isEmpty()) {
+            Job orderOnly = definition;
             orderOnly.condition.clear();
             if (Dag::readiness(orderOnly, states) == Dag::Readiness::Ready) {
                 const Result<bool> holds = Dag::evaluateCondition(
-                        entry.record.job, conditionVariables(*live, entry.record.job, states));
-                reason = holds ? Tr::tr("its condition is false: %1")
-                                         .arg(entry.record.job.condition)
+                        definition, conditionVariables(*live, definition, states));
+                reason = holds ? Tr::tr("its condition is false: %1").arg(definition.condition)
                                : Tr::tr("its condition cannot be evaluated: %1")
                                          .arg(holds.error().message);
             }
@@ -856,11 +857,12 @@ void Engine::Private::dispatchPending()
                 waitingReasons.insert(id, *why);
                 continue;
             }
-            if (job->record.job.window) {
+            if (job->record.rest().window) {
                 // Its window may have closed while it waited for upstream jobs, locks or a node.
                 const QDateTime createdAt
                         = run->scheduledAt.isValid() ? run->scheduledAt : clock.now();
-                if (Cron::timeGate(job->record.job, createdAt, clock.now(), job->checked.zone).state
+                if (Cron::timeGate(job->record.rest(), createdAt, clock.now(), job->checked.zone)
+                            .state
                     != Cron::TimeGate::State::Ready) {
                     unqueue(*run);
                     if (locks.release(id))
@@ -873,7 +875,7 @@ void Engine::Private::dispatchPending()
             // run the command without it): the others take no part, by the same indices.
             QList<NodeCandidate> checking;
             QStringList cannotCheck;
-            if (!job->record.job.check.isEmpty()) {
+            if (!job->record.rest().check.isEmpty()) {
                 checking = list;
                 for (NodeCandidate &c : checking) {
                     const auto live = nodes.constFind(c.name);
@@ -884,6 +886,7 @@ void Engine::Private::dispatchPending()
                 }
             }
             const QList<NodeCandidate> &pool = cannotCheck.isEmpty() ? list : checking;
+            const Job definition = job->record.toJob();
             DispatchChoice choice;
             if (!run->pinnedNode.isEmpty()) {
                 // A broadcast run: its own node or none.
@@ -904,10 +907,10 @@ void Engine::Private::dispatchPending()
                     if (c.name == run->avoidNode)
                         c.draining = true;
                 }
-                choice = options.dispatch(job->record.job, others, dispatchState);
+                choice = options.dispatch(definition, others, dispatchState);
             }
             if (!choice.index)
-                choice = options.dispatch(job->record.job, pool, dispatchState);
+                choice = options.dispatch(definition, pool, dispatchState);
             if (!choice.index || *choice.index < 0 || *choice.index >= list.size()) {
                 QString reason = choice.reason;
                 if (!cannotCheck.isEmpty())
@@ -916,7 +919,7 @@ void Engine::Private::dispatchPending()
                                      .arg(reason, cannotCheck.join(u", "_s));
                 if (run->priority == Priority::P0) {
                     if (!run->preempting.isValid())
-                        preemptFor(*run, job->record.job, pool);
+                        preemptFor(*run, definition, pool);
                     if (run->preempting.isValid())
                         reason = Tr::tr("waiting for run %1 to stop (preempted for this run)")
                                          .arg(run->preempting.value());
@@ -1006,7 +1009,7 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
 {
     if (!node.channel || !node.channel->isOpen())
         return false;
-    Job job = entry.record.job;
+    Job job = entry.record.toJob();
     if (run.pipelineRunId != 0) {
         const auto pipeline = pipelines.constFind(entry.record.pipeline);
         if (pipeline != pipelines.cend() && !pipeline->parameters.isEmpty()) {
