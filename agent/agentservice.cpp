@@ -230,7 +230,8 @@ void AgentService::sendHello()
         body.running.append({it.key().runId, it.key().attempt});
     body.spooledResults = m_unacked.size() + m_finished.size();
     body.credential = m_credential;
-    body.capabilities = {Protocol::checkCapability()};  // Executor runs RunSpec::check
+    // Executor runs RunSpec::check; onDispatch() holds a run until its start_at_ms.
+    body.capabilities = {Protocol::checkCapability(), Protocol::startAtCapability()};
     m_channel->send(body);
 }
 
@@ -376,7 +377,17 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
 {
     const Key key{body.runId, body.attempt};
     const QString name = runName(body.runId, body.attempt);
-    if (m_executors.contains(key) || m_held.contains(key)) {
+    if (const auto held = m_held.constFind(key); held != m_held.cend()) {
+        // The master's word after hello that the held run is still this agent's.
+        if (held->due) {
+            qCInfo(lcAgent).noquote() << "held run" << name << "confirmed by the master, starts";
+            startHeld(key);
+        } else {
+            qCDebug(lcAgent).noquote() << "held run" << name << "confirmed by the master";
+        }
+        return;
+    }
+    if (m_executors.contains(key)) {
         refuse(message, ErrorCode::Conflict, u"run %1 is already running here"_s.arg(name));
         return;
     }
@@ -430,6 +441,15 @@ void AgentService::startHeld(const Key &key)
     const auto it = m_held.find(key);
     if (it == m_held.end())
         return;
+    if (!m_welcomed) {
+        // The master may have given the run to another node meanwhile (a restart forgets
+        // where it was held): it starts only when the master, after the next hello, sends it
+        // again (run.stop cancels it).
+        it->due = true;
+        qCInfo(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt)
+                                  << "not started: the master is away at its start time";
+        return;
+    }
     const Held held = *it;
     m_held.erase(it);
     held.timer->deleteLater();

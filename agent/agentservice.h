@@ -44,10 +44,14 @@ class Executor;
 // takes a max_parallel slot, is listed in `hello` as running, and its child is started by a
 // precise timer at that time of this agent's clock; `run.started` carries the time the child
 // was spawned. A `run.stop` before then (or a shutdown) ends it `cancelled` without starting
-// it. A dispatch without start_at_ms, or with one already past, starts at once.
+// it. A dispatch without start_at_ms, or with one already past, starts at once. A held run
+// whose time comes while the agent is not welcomed is not started then (the master may have
+// given it to another node): it waits for the master's word after the next hello, the same
+// `run.dispatch` again (start it now) or a `run.stop` (cancel it).
 //
 // Dispatch rules, per (run_id, attempt):
-// - running or held now: refused with an `error` (conflict), nothing is started a second time;
+// - held now: the master confirms it (above); kept, or started if its time has passed;
+// - running now: refused with an `error` (conflict), nothing is started a second time;
 // - finished and still spooled: the spooled `run.result` is sent again instead;
 // - finished and acknowledged in this process: refused with an `error` (conflict);
 // - max_parallel runs already going, or shutting down: refused with an `error` (conflict).
@@ -170,6 +174,7 @@ private:
         RunSpec spec;
         QString job;
         QTimer *timer = nullptr;  // child, single shot, Qt::PreciseTimer
+        bool due = false;  // its time came while not welcomed: waits for the master's word
     };
     QHash<Key, Held> m_held;             // pre-dispatched, waiting for start_at_ms
     QHash<Key, RunOutcome> m_unacked;    // spooled, not acknowledged yet

@@ -37,8 +37,8 @@ namespace Orrery {
 //     cpu_light_max: 90           #   ... up to which it takes light jobs
 //     memory_any_above: 2147483648   # free bytes over which a node takes any job
 //     memory_light_min: 536870912    #   ... from which it takes light jobs
-//     predispatch_ms: 0           # send a cron fire's run this long before its instant, the
-//                                 # agent starts it then (0 = off; agents of this version)
+//     predispatch_ms: 1000        # send a cron fire's run this long before its instant, the
+//                                 # agent starts it then (0 = off; only to agents that can)
 //   autoscale:                    # scale-out / scale-in triggers; off without `hook`
 //     hook: ""                    # command run with the decision as JSON on stdin
 //     queue_length_above: 100
@@ -76,7 +76,9 @@ struct MasterConfig
     double cpuLightMax = 90.0;
     qint64 memoryAnyAboveBytes = qint64(2) * 1024 * 1024 * 1024;
     qint64 memoryLightMinBytes = qint64(512) * 1024 * 1024;
-    qint64 predispatchMs = 0;
+    // On by default: 1 s covers the fire's commit and dispatch even on a busy master, for one
+    // held max_parallel slot per fire.
+    qint64 predispatchMs = 1000;
 
     // autoscale:
     QString autoscaleHook;  // empty = no auto-scaling

@@ -324,6 +324,11 @@ QString checkCapability()
     return u"check"_s;
 }
 
+QString startAtCapability()
+{
+    return u"start_at"_s;
+}
+
 // ---- run.dispatch ---------------------------------------------------------------------------
 
 QString RunDispatchBody::type()

@@ -60,7 +60,8 @@ struct HelloBody
     QString credential;
     // What this agent can do beyond the first v1 agents (opt., []; added within v1): "check" =
     // it runs RunDispatchBody::check. The master sends a job with a check only to agents that
-    // say "check", so an older agent never runs such a job without its check.
+    // say "check", so an older agent never runs such a job without its check. "start_at" = it
+    // holds a run until RunDispatchBody::startAtMs; only such agents get one (pre-dispatch).
     QStringList capabilities;
 
     QJsonObject toJson() const;
@@ -345,6 +346,10 @@ struct ErrorBody
 
 // HelloBody::capabilities: the agent runs RunDispatchBody::check.
 QString checkCapability();  // "check"
+// HelloBody::capabilities: the agent holds a run until RunDispatchBody::startAtMs, and one
+// whose time comes while it is not connected only after the master's word following the next
+// hello (the run.dispatch again: start it now; a run.stop: cancel it).
+QString startAtCapability();  // "start_at"
 
 // ---- envelope helpers -----------------------------------------------------------------------
 

@@ -226,6 +226,7 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     node.status.agentVersion = body->agentVersion;
     node.status.maxParallel = body->maxParallel;
     node.runsChecks = body->capabilities.contains(Protocol::checkCapability());
+    node.holdsRuns = body->capabilities.contains(Protocol::startAtCapability());
     node.status.peer = channel->peer();
     NodeRecord record = node.status.record;
     record.labels = body->labels;
@@ -266,11 +267,14 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
             node.status.running = int(node.runs.size());
             if (auto job = jobs.find(held->job); job != jobs.end())
                 ++job->dispatched;
+            confirmHeld(*held, node);
             continue;
         }
         const auto run = active.constFind(ref.runId);
         if (run == active.cend() || run->attempt != ref.attempt
             || run->node != node.status.record.name) {
+            // Ended, or given to another node meanwhile (a master restart forgets where a held
+            // run was): the agent cancels it without starting it.
             Protocol::RunStopBody stop;
             stop.runId = ref.runId;
             stop.attempt = ref.attempt;
@@ -280,6 +284,8 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
         }
         if (run->stopRequested)
             sendStop(*run, u"stop requested while the agent was away"_s);
+        else if (run->state == RunState::Waiting)
+            confirmHeld(*run, node);
     }
     session.unconfirmed.clear();
     for (RunId id : std::as_const(node.runs)) {
@@ -302,6 +308,18 @@ void Engine::Private::handleHello(Session &session, const Protocol::Envelope &me
     }
     emit q->nodeChanged(node.status.record.name);
     dispatchPending();
+}
+
+void Engine::Private::confirmHeld(const ActiveRun &run, const NodeLive &node)
+{
+    // An agent that holds runs does not start one whose start time passed while it was away
+    // until it hears that it is still its own: the same run.dispatch again (it keeps the
+    // run's timer if the time has not come).
+    const auto job = jobs.constFind(run.job);
+    if (!node.holdsRuns || job == jobs.cend())
+        return;
+    if (auto it = nodes.find(node.status.record.name); it != nodes.end())
+        post(it->channel, dispatchBody(run, *job, *it));
 }
 
 void Engine::Private::finishReconcile(Net::Channel *channel)
@@ -374,6 +392,8 @@ void Engine::Private::handleOutput(Session &session, const Protocol::Envelope &m
         session.channel->sendError(body.error(), message.id);
         return;
     }
+    if (reportedByOtherNode(session, body->runId, body->attempt))
+        return;
     OutputChunk chunk;
     chunk.attempt = body->attempt;
     chunk.stream = body->stream == Protocol::OutputStream::Stderr ? OutputStream::Stderr
@@ -398,6 +418,15 @@ void Engine::Private::handleResult(Session &session, const Protocol::Envelope &m
         return;
     }
     Net::Channel *channel = session.channel;
+    if (reportedByOtherNode(session, body->runId, body->attempt)) {
+        // Not this node's run (any more): acknowledged so that the agent's spool drops it, and
+        // the run, which another node holds now, is left as it is.
+        Protocol::AckBody ack;
+        ack.runId = body->runId;
+        ack.attempt = body->attempt;
+        post(channel, ack, message.id);
+        return;
+    }
     auto outcome = store.recordResult(body->runId, body->attempt, body->state, body->exitCode,
                                       fromMs(body->startedAtMs), fromMs(body->finishedAtMs),
                                       body->reason);
@@ -430,6 +459,17 @@ void Engine::Private::handleResult(Session &session, const Protocol::Envelope &m
     }
     processPipelines();
     dispatchPending();
+}
+
+bool Engine::Private::reportedByOtherNode(const Session &session, RunId runId, int attempt) const
+{
+    const auto run = active.constFind(runId);
+    if (run == active.cend() || run->attempt != attempt || !run->dispatched
+        || run->node == session.node)
+        return false;
+    qCWarning(lcAgents, "node %s reported on run %lld attempt %d, which is on node %s: ignored",
+              qPrintable(session.node), runId.value(), attempt, qPrintable(run->node));
+    return true;
 }
 
 void Engine::Private::onClosed(Net::Channel *channel, const QString &reason)

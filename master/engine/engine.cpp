@@ -270,6 +270,8 @@ void Engine::Private::armTimer()
         due = due ? std::min(*due, retryDue.begin()->first) : retryDue.begin()->first;
     if (!gateDue.empty())
         due = due ? std::min(*due, gateDue.begin()->first) : gateDue.begin()->first;
+    if (!instantDue.empty())
+        due = due ? std::min(*due, instantDue.begin()->first) : instantDue.begin()->first;
     if (!due) {
         fireTimer.stop();
         return;
@@ -302,6 +304,9 @@ void Engine::processDueFires()
     for (RunId id : std::as_const(retries))
         d->startRetry(id);
     d->processGates();
+    // Runs no node could hold until their instant: dispatchPending() below sends them now.
+    while (!d->instantDue.empty() && d->instantDue.begin()->first <= now)
+        d->instantDue.erase(d->instantDue.begin());
     d->armTimer();
     d->processPipelines();
     d->dispatchPending();

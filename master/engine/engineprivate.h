@@ -116,6 +116,7 @@ struct NodeLive
     QDateTime disconnectedAt;  // invalid while connected
     QSet<RunId> runs;          // active runs dispatched there
     bool runsChecks = false;   // its hello listed the "check" capability (Job::check)
+    bool holdsRuns = false;    // its hello listed "start_at": it may be sent runs early
     QList<qint64> skewSamples;  // heartbeat clock_ms - master clock, newest last (predispatch.h)
 };
 
@@ -153,6 +154,9 @@ struct Engine::Private
     FireQueue fires;
     std::multimap<qint64, RunId> retryDue;  // ms -> run whose retry waits for its delay
     std::multimap<qint64, RunId> gateDue;   // ms -> run waiting for its time dependency
+    // Runs made before their instant that no node could hold (none lists "start_at" and has
+    // room): dispatched again at their instant.
+    std::set<std::pair<qint64, RunId>> instantDue;
     // Fires taken from the queue a pre-dispatch lead early that are not pre-dispatched
     // (predispatchVeto): fired at their instant, unless the job changed meanwhile.
     struct InstantFire
@@ -245,6 +249,11 @@ struct Engine::Private
     void dispatchPending();
     bool sendDispatch(Internal::ActiveRun &run, const Internal::JobEntry &entry,
                       Internal::NodeLive &node);
+    // The run.dispatch of the run's current attempt for that node (sendDispatch, and again to
+    // the agent that holds it when it says hello: hello reconciliation).
+    Protocol::RunDispatchBody dispatchBody(const Internal::ActiveRun &run,
+                                           const Internal::JobEntry &entry,
+                                           const Internal::NodeLive &node);
     // For a P0 run without a node: stops the lowest-priority running run (preemption.h) so
     // that the P0 gets its slot. False when no run qualifies.
     bool preemptFor(Internal::ActiveRun &urgent, const Job &job,
@@ -303,6 +312,11 @@ struct Engine::Private
     void refuse(Internal::Session &session, const Protocol::Envelope &message,
                 const QString &nodeName, const QString &why);
     void finishReconcile(Net::Channel *channel);
+    // Hello reconciliation: tells the agent that a run it holds (not started) is still its own.
+    void confirmHeld(const Internal::ActiveRun &run, const Internal::NodeLive &node);
+    // A run.output / run.result from a node for a run the engine has dispatched to another
+    // node (logged): it must not change that run.
+    bool reportedByOtherNode(const Internal::Session &session, RunId runId, int attempt) const;
     void setNodeOffline(Internal::NodeLive &node, const QString &reason);
     QList<NodeCandidate> candidates() const;
     qint64 heartbeatDeadlineMs() const;

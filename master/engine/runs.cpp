@@ -802,6 +802,7 @@ void Engine::Private::dispatchPending()
         return;
     }
     dispatching = true;
+    bool rearm = false;  // instantDue got a new entry
     do {
         dispatchAgain = false;
         if (queue.isEmpty())
@@ -872,20 +873,29 @@ void Engine::Private::dispatchPending()
                 }
             }
             // A job with a check goes only to agents that run checks (an older agent would
-            // run the command without it): the others take no part, by the same indices.
+            // run the command without it), and a run before its instant (pre-dispatch) only
+            // to agents that hold it until then (an older agent would start it at once): the
+            // others take no part, by the same indices.
+            const bool early = run->startAtMs > now;
             QList<NodeCandidate> checking;
             QStringList cannotCheck;
-            if (!job->record.rest().check.isEmpty()) {
+            QStringList cannotHold;
+            if (!job->record.rest().check.isEmpty() || early) {
                 checking = list;
                 for (NodeCandidate &c : checking) {
                     const auto live = nodes.constFind(c.name);
-                    if (live == nodes.cend() || !live->runsChecks) {
+                    if (!job->record.rest().check.isEmpty()
+                        && (live == nodes.cend() || !live->runsChecks)) {
                         c.connected = false;
                         cannotCheck.append(c.name);
+                    } else if (early && (live == nodes.cend() || !live->holdsRuns)) {
+                        c.connected = false;
+                        cannotHold.append(c.name);
                     }
                 }
             }
-            const QList<NodeCandidate> &pool = cannotCheck.isEmpty() ? list : checking;
+            const QList<NodeCandidate> &pool
+                    = cannotCheck.isEmpty() && cannotHold.isEmpty() ? list : checking;
             const Job definition = job->record.toJob();
             DispatchChoice choice;
             if (!run->pinnedNode.isEmpty()) {
@@ -917,6 +927,14 @@ void Engine::Private::dispatchPending()
                     reason = Tr::tr("%1 (the agents of %2 are too old to run the task's check "
                                     "command)")
                                      .arg(reason, cannotCheck.join(u", "_s));
+                if (!cannotHold.isEmpty()) {
+                    // Sent at its instant then, to any node, as without pre-dispatch.
+                    if (instantDue.emplace(run->startAtMs, id).second)
+                        rearm = true;
+                    reason = Tr::tr("waiting for its instant (the agents of %1 are too old to "
+                                    "hold it until then)")
+                                     .arg(cannotHold.join(u", "_s));
+                }
                 if (run->priority == Priority::P0) {
                     if (!run->preempting.isValid())
                         preemptFor(*run, definition, pool);
@@ -976,6 +994,8 @@ void Engine::Private::dispatchPending()
         }
     } while (dispatchAgain);
     dispatching = false;
+    if (rearm)
+        armTimer();
 }
 
 bool Engine::Private::preemptFor(ActiveRun &urgent, const Job &job,
@@ -1009,6 +1029,23 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
 {
     if (!node.channel || !node.channel->isOpen())
         return false;
+    if (!post(node.channel, dispatchBody(run, entry, node)))
+        return false;
+    run.dispatched = true;
+    run.dispatchedMs = clock.nowMs();
+    run.node = node.status.record.name;
+    node.runs.insert(run.id);
+    node.status.running = int(node.runs.size());
+    ++jobs[run.job].dispatched;
+    qCDebug(lcEngine, "run %lld attempt %d of '%s' dispatched to %s", run.id.value(), run.attempt,
+            qPrintable(run.jobName), qPrintable(run.node));
+    return true;
+}
+
+Protocol::RunDispatchBody Engine::Private::dispatchBody(const ActiveRun &run,
+                                                       const JobEntry &entry,
+                                                       const NodeLive &node)
+{
     Job job = entry.record.toJob();
     if (run.pipelineRunId != 0) {
         const auto pipeline = pipelines.constFind(entry.record.pipeline);
@@ -1036,20 +1073,10 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
                                                      : kDefaultCheckTimeoutSecs;
         body.checkTimeoutMs = secs * 1000;
     }
-    if (run.startAtMs > clock.nowMs())
+    if (run.startAtMs > clock.nowMs() && node.holdsRuns)
         body.startAtMs = agentStartAtMs(run.startAtMs, estimateClockSkew(node.skewSamples),
                                         options.predispatch);
-    if (!post(node.channel, body))
-        return false;
-    run.dispatched = true;
-    run.dispatchedMs = clock.nowMs();
-    run.node = node.status.record.name;
-    node.runs.insert(run.id);
-    node.status.running = int(node.runs.size());
-    ++jobs[run.job].dispatched;
-    qCDebug(lcEngine, "run %lld attempt %d of '%s' dispatched to %s", run.id.value(), run.attempt,
-            qPrintable(job.name), qPrintable(run.node));
-    return true;
+    return body;
 }
 
 // ---- stop and cancel -------------------------------------------------------------------------

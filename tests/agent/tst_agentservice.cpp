@@ -160,6 +160,7 @@ private slots:
     void shutdownCancelsAndSpools();
     void heldRunStartsAtItsTime();
     void heldRunTakesASlotAndIsCancelledUnstarted();
+    void heldRunDueWhileAwayWaitsForTheMaster();
 
 private:
     std::unique_ptr<AgentService> makeService(bool withToken = true);
@@ -679,6 +680,60 @@ void tst_AgentService::heldRunTakesASlotAndIsCancelledUnstarted()
     QCOMPARE(m_master->count(Protocol::RunStartedBody::type()), 1);  // 702 only
     m_master->send(dispatch(703, u"sleep 30"_s));
     QTRY_COMPARE_WITH_TIMEOUT(m_master->count(Protocol::RunStartedBody::type()), 2, kTimeout);
+}
+
+// A held run whose time comes while the agent has no welcomed connection is not started (the
+// master may have given it to another node): after the next welcome, the master's run.stop
+// cancels it unstarted and its run.dispatch again starts it.
+void tst_AgentService::heldRunDueWhileAwayWaitsForTheMaster()
+{
+    auto service = startWelcomed();
+    QVERIFY(service);
+    QSignalSpy held(service.get(), &AgentService::runHeld);
+    Protocol::RunDispatchBody moved = dispatch(801, u"echo moved"_s);
+    moved.startAtMs = m_clock.nowMs() + 400;
+    Protocol::RunDispatchBody kept = dispatch(802, u"echo kept"_s);
+    kept.startAtMs = moved.startAtMs;
+    m_master->send(moved);
+    m_master->send(kept);
+    QTRY_COMPARE_WITH_TIMEOUT(held.size(), 2, kTimeout);
+
+    m_master->autoWelcome = false;
+    const int hellos = m_master->count(Protocol::HelloBody::type());
+    m_master->dropConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(m_master->count(Protocol::HelloBody::type()), hellos + 1, kTimeout);
+    QSignalSpy started(service.get(), &AgentService::runStarted);
+    QTRY_VERIFY_WITH_TIMEOUT(m_clock.nowMs() > kept.startAtMs + 200, kTimeout);
+    QCOMPARE(started.size(), 0);
+    QCOMPARE(service->heldCount(), 2);
+    QCOMPARE(service->runningCount(), 0);
+
+    Protocol::WelcomeBody welcome;
+    welcome.nodeId = NodeId(7);
+    welcome.heartbeatIntervalMs = 60000;
+    welcome.serverTimeMs = m_clock.nowMs();
+    QSignalSpy welcomed(service.get(), &AgentService::welcomed);
+    m_master->send(welcome);
+    QVERIFY(welcomed.wait(kTimeout));
+    QCOMPARE(started.size(), 0);  // a welcome alone starts nothing
+
+    Protocol::RunStopBody stop;
+    stop.runId = RunId(801);
+    stop.reason = u"the master does not expect this run on this node"_s;
+    m_master->send(stop);
+    m_master->send(kept);
+    const auto cancelled = typedBody<Protocol::RunResultBody>(waitForResult(801));
+    QCOMPARE(cancelled.state, RunState::Cancelled);
+    QCOMPARE(cancelled.startedAtMs, qint64(0));
+    const auto ran = typedBody<Protocol::RunResultBody>(waitForResult(802));
+    QCOMPARE(ran.state, RunState::Success);
+    QVERIFY(ran.startedAtMs > kept.startAtMs);
+    QCOMPARE(started.size(), 1);
+    const auto startedBody = typedBody<Protocol::RunStartedBody>(
+            m_master->ofType(Protocol::RunStartedBody::type()).value(0));
+    QCOMPARE(startedBody.runId, RunId(802));
+    QCOMPARE(service->heldCount(), 0);
+    QCOMPARE(m_master->count(Protocol::ErrorBody::type()), 0);  // the re-dispatch is no conflict
 }
 
 QTEST_GUILESS_MAIN(tst_AgentService)

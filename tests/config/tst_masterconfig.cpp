@@ -152,6 +152,7 @@ void tst_MasterConfig::defaults()
     QCOMPARE(config->killGraceMs, 5000);
     QCOMPARE(config->outputLimitBytes, 10 * 1024 * 1024);
     QCOMPARE(config->maxMessageBytes, 1024 * 1024);
+    QCOMPARE(config->predispatchMs, qint64(1000));
     QCOMPARE(config->storeUrl(), u"sqlite:/var/lib/orrery/orrery.db"_s);
     QVERIFY(validateMasterConfig(*config));
 }

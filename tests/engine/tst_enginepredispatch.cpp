@@ -1,7 +1,7 @@
 // Pre-dispatch in a running engine (EngineOptions::predispatch): the engine in process on a
 // ManualClock, a real WssServer on loopback and test agents that speak the protocol by hand.
-// When the run of a fire is created and sent, with which start_at_ms, what is decided at the
-// instant instead, and a restart of the master in between.
+// When the run of a fire is created and sent, with which start_at_ms and to which agents, what
+// is decided at the instant instead, and a restart of the master in between.
 
 #include "enginetestutil.h"
 #include "fakeagent.h"
@@ -27,6 +27,10 @@ const QDateTime kStart = utc(2026, 3, 1, 0, 0, 30);
 const QDateTime kInstant = utc(2026, 3, 1, 0, 1, 0);  // "0 * * * * *" fires here first
 constexpr qint64 kLeadMs = 1000;
 
+// The capabilities of an agent of this version, and of one that predates start_at_ms.
+const QStringList kHolds = {Protocol::checkCapability(), Protocol::startAtCapability()};
+const QStringList kOld = {Protocol::checkCapability()};
+
 void settle()
 {
     QTest::qWait(150);
@@ -45,10 +49,15 @@ private slots:
     void sentALeadEarlyWithTheInstantInTheAgentsClock();
     void forbidWithAnActiveRunIsDecidedAtTheInstant();
     void restartBetweenPredispatchAndInstant();
+    void oldAgentsGetTheRunAtItsInstant();
+    void restartMovedTheHeldRunToAnotherAgent();
 
 private:
     void startEngine();
-    std::unique_ptr<FakeAgent> connectAgent(const QString &node, const QString &credential = {});
+    // Enrols `node` (without a credential) and says hello with these capabilities.
+    std::unique_ptr<FakeAgent> connectAgent(const QString &node, const QString &credential = {},
+                                            const QStringList &capabilities = kHolds,
+                                            int maxParallel = 4);
     Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
     JobId createJob(const QString &name);
     void at(const QDateTime &t);  // moves the clock and lets the engine fire what is due
@@ -102,7 +111,9 @@ void tst_EnginePredispatch::cleanup()
 }
 
 std::unique_ptr<FakeAgent> tst_EnginePredispatch::connectAgent(const QString &node,
-                                                               const QString &credential)
+                                                               const QString &credential,
+                                                               const QStringList &capabilities,
+                                                               int maxParallel)
 {
     QUrl url;
     url.setScheme(u"wss"_s);
@@ -127,7 +138,9 @@ std::unique_ptr<FakeAgent> tst_EnginePredispatch::connectAgent(const QString &no
             return nullptr;
         secret = enrolled->credential;
         m_credentials.insert(node, secret);
-        agent->send(hello(node, secret));
+        Protocol::HelloBody h = hello(node, secret, maxParallel);
+        h.capabilities = capabilities;
+        agent->send(h);
     }
     return agent;
 }
@@ -274,8 +287,15 @@ void tst_EnginePredispatch::restartBetweenPredispatchAndInstant()
     QVERIFY(agent);
     Protocol::HelloBody h = hello(u"n1"_s, m_credentials.value(u"n1"_s));
     h.running = {Protocol::RunRef{dispatch.runId, dispatch.attempt}};
+    h.capabilities = kHolds;
     agent->send(h);
     QVERIFY(!agent->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    // The master confirms the held run with its dispatch again (an agent holds a run whose
+    // time came while it was away until then).
+    const Protocol::RunDispatchBody confirmed = takeDispatch(*agent);
+    QCOMPARE(confirmed.runId, dispatch.runId);
+    QCOMPARE(confirmed.attempt, dispatch.attempt);
+    QCOMPARE(confirmed.startAtMs, dispatch.startAtMs);
     settle();
     QCOMPARE(agent->count(Protocol::RunStopBody::type()), 0);
     QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
@@ -289,6 +309,144 @@ void tst_EnginePredispatch::restartBetweenPredispatchAndInstant()
     QCOMPARE(agent->take(Protocol::AckBody::type()).re, id);
     QTRY_COMPARE_WITH_TIMEOUT(m_engine->activeRunCount(), 0, kAgentTimeout);
     QCOMPARE(m_store->run(dispatch.runId)->run.state(), RunState::Success);
+}
+
+// An agent whose hello does not list "start_at" would start a run with start_at_ms at once: it
+// never gets one. The run goes early to an agent that holds it; with none that has room, it
+// waits for its instant and is then sent to any node without start_at_ms.
+void tst_EnginePredispatch::oldAgentsGetTheRunAtItsInstant()
+{
+    startEngine();
+    auto old = connectAgent(u"old"_s, {}, kOld);
+    QVERIFY(old);
+    QVERIFY(!old->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    auto current = connectAgent(u"new"_s, {}, kHolds, 1);
+    QVERIFY(current);
+    QVERIFY(!current->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    QVERIFY(createJob(u"first"_s).isValid());
+    QVERIFY(createJob(u"second"_s).isValid());
+
+    at(kInstant.addMSecs(-kLeadMs));
+    QCOMPARE(m_engine->activeRunCount(), 2);
+    const Protocol::RunDispatchBody held = takeDispatch(*current);
+    QVERIFY(held.runId.isValid());
+    QCOMPARE(held.startAtMs, kInstant.toMSecsSinceEpoch());
+    settle();
+    QCOMPARE(old->count(Protocol::RunDispatchBody::type()), 0);
+    QCOMPARE(current->count(Protocol::RunDispatchBody::type()), 0);  // its one slot is taken
+    RunId waiting;
+    const auto unfinished = m_store->unfinishedRuns();
+    QVERIFY(unfinished);
+    for (const RunRecord &r : *unfinished) {
+        if (r.run.id() != held.runId)
+            waiting = r.run.id();
+    }
+    QVERIFY(waiting.isValid());
+    QVERIFY2(m_engine->waitingReason(waiting).contains(u"old"_s),
+             qPrintable(m_engine->waitingReason(waiting)));
+
+    m_clock.set(kInstant.addMSecs(-1));
+    m_engine->processDueFires();
+    settle();
+    QCOMPARE(old->count(Protocol::RunDispatchBody::type()), 0);
+
+    at(kInstant);
+    const Protocol::RunDispatchBody late = takeDispatch(*old);
+    QCOMPARE(late.runId, waiting);
+    QCOMPARE(late.startAtMs, qint64(0));
+    QCOMPARE(m_store->run(waiting)->scheduledAt, kInstant);
+}
+
+// The master restarts while agent A holds a run; agent B says hello first and gets the run (the
+// master does not know where it was held). A's hello then lists it: A is told to stop it, never
+// to start it, and A's `cancelled` for it (and any output) is acknowledged without ending the
+// run that B holds.
+void tst_EnginePredispatch::restartMovedTheHeldRunToAnotherAgent()
+{
+    startEngine();
+    auto a = connectAgent(u"a"_s);
+    QVERIFY(a);
+    QVERIFY(!a->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    QVERIFY(createJob(u"moved"_s).isValid());
+    at(kInstant.addMSecs(-kLeadMs));
+    const Protocol::RunDispatchBody onA = takeDispatch(*a);
+    QVERIFY(onA.runId.isValid());
+    QCOMPARE(onA.startAtMs, kInstant.toMSecsSinceEpoch());
+    auto b = connectAgent(u"b"_s);  // enrolled before the restart, idle
+    QVERIFY(b);
+    QVERIFY(!b->take(Protocol::WelcomeBody::type()).type.isEmpty());
+
+    a.reset();
+    b.reset();
+    m_server.reset();
+    m_engine.reset();
+    m_clock.set(kInstant.addMSecs(-500));
+    startEngine();
+    QCOMPARE(m_engine->activeRunCount(), 1);
+
+    b = connectAgent(u"b"_s, m_credentials.value(u"b"_s));
+    QVERIFY(b);
+    Protocol::HelloBody hb = hello(u"b"_s, m_credentials.value(u"b"_s));
+    hb.capabilities = kHolds;
+    b->send(hb);
+    QVERIFY(!b->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    const Protocol::RunDispatchBody onB = takeDispatch(*b);
+    QCOMPARE(onB.runId, onA.runId);
+    QCOMPARE(onB.attempt, onA.attempt);
+    QCOMPARE(onB.startAtMs, kInstant.toMSecsSinceEpoch());
+
+    a = connectAgent(u"a"_s, m_credentials.value(u"a"_s));
+    QVERIFY(a);
+    Protocol::HelloBody ha = hello(u"a"_s, m_credentials.value(u"a"_s));
+    ha.capabilities = kHolds;
+    ha.running = {Protocol::RunRef{onA.runId, onA.attempt}};
+    a->send(ha);
+    QVERIFY(!a->take(Protocol::WelcomeBody::type()).type.isEmpty());
+    const auto stop = Protocol::bodyOf<Protocol::RunStopBody>(a->take(Protocol::RunStopBody::type()));
+    QVERIFY(stop);
+    QCOMPARE(stop->runId, onA.runId);
+    QCOMPARE(stop->attempt, onA.attempt);
+    settle();
+    QCOMPARE(a->count(Protocol::RunDispatchBody::type()), 0);  // never told to start it
+
+    // A's reports for it change nothing: acknowledged, the run stays waiting on B.
+    Protocol::RunOutputBody output;
+    output.runId = onA.runId;
+    output.attempt = onA.attempt;
+    output.data = "not from the node that holds it\n";
+    a->send(output);
+    Protocol::RunResultBody cancelled = result(onA, RunState::Cancelled, -1, m_clock.now());
+    cancelled.startedAtMs = 0;
+    cancelled.reason = stop->reason;
+    const QString id = a->send(cancelled);
+    const Protocol::Envelope ack = a->take(Protocol::AckBody::type());
+    QCOMPARE(ack.re, id);
+    settle();
+    QCOMPARE(m_engine->activeRunCount(), 1);
+    QCOMPARE(m_store->run(onA.runId)->run.state(), RunState::Waiting);
+    QCOMPARE(m_engine->nodes().size(), 2);
+    for (const NodeStatus &n : m_engine->nodes())
+        QCOMPARE(n.running, n.record.name == u"b"_s ? 1 : 0);
+
+    // B starts it at the instant and it ends with B's result and output only.
+    at(kInstant);
+    Protocol::RunStartedBody started;
+    started.runId = onB.runId;
+    started.attempt = onB.attempt;
+    started.pid = 4343;
+    started.startedAtMs = kInstant.toMSecsSinceEpoch() + 1;
+    b->send(started);
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->run(onB.runId)->run.state(), RunState::Running,
+                              kAgentTimeout);
+    const QString done = b->send(result(onB, RunState::Success, 0, m_clock.now()));
+    QCOMPARE(b->take(Protocol::AckBody::type()).re, done);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->activeRunCount(), 0, kAgentTimeout);
+    const auto run = m_store->run(onB.runId);
+    QCOMPARE(run->run.state(), RunState::Success);
+    QCOMPARE(run->run.attempts().size(), 1);
+    const auto out = m_store->readOutput(onB.runId, 100);
+    QVERIFY(out);
+    QVERIFY2(out->isEmpty(), "output from the node that does not hold the run was stored");
 }
 
 QTEST_GUILESS_MAIN(tst_EnginePredispatch)

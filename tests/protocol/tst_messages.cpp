@@ -45,6 +45,10 @@ QList<Sample> samples()
     HelloBody helloChecks = helloIdle;
     helloChecks.capabilities = {checkCapability()};
 
+    // An agent that also holds pre-dispatched runs until their start_at_ms.
+    HelloBody helloStartAt = helloIdle;
+    helloStartAt.capabilities = {checkCapability(), startAtCapability()};
+
     RunOutputBody output;
     output.runId = kBigRun;
     output.attempt = 2;
@@ -167,6 +171,7 @@ QList<Sample> samples()
             {"hello", "hello.json", u"a2"_s, {}, hello},
             {"hello-idle", "hello-idle.json", u"a2"_s, {}, helloIdle},
             {"hello-checks", "hello-checks.json", u"a2"_s, {}, helloChecks},
+            {"hello-start-at", "hello-start-at.json", u"a2"_s, {}, helloStartAt},
             {"heartbeat",
              "heartbeat.json",
              u"a3"_s,
