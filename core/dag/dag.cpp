@@ -546,6 +546,50 @@ Readiness readiness(const Job &job, const QHash<QString, RunState> &states,
     return result;
 }
 
+Pipeline downstreamPart(const Pipeline &pipeline, const QString &job)
+{
+    // The first job of each name, and the jobs that depend on each.
+    QHash<QString, const Job *> byName;
+    QHash<QString, QStringList> dependents;
+    for (const Job &j : pipeline.jobs) {
+        if (byName.contains(j.name))
+            continue;
+        byName.insert(j.name, &j);
+        for (const Dependency &dep : j.dependencies)
+            dependents[dep.job].append(j.name);
+    }
+    QSet<QString> part;
+    if (byName.contains(job)) {
+        QStringList todo{job};
+        part.insert(job);
+        while (!todo.isEmpty()) {
+            const QString name = todo.takeLast();
+            for (const QString &down : dependents.value(name)) {
+                if (!part.contains(down)) {
+                    part.insert(down);
+                    todo.append(down);
+                }
+            }
+        }
+    }
+    Pipeline out = pipeline;
+    out.jobs.clear();
+    for (const Job &j : pipeline.jobs) {
+        if (!part.contains(j.name) || byName.value(j.name) != &j)
+            continue;
+        Job kept = j;
+        kept.dependencies.clear();
+        if (j.name != job) {
+            for (const Dependency &dep : j.dependencies) {
+                if (part.contains(dep.job))
+                    kept.dependencies.append(dep);
+            }
+        }
+        out.jobs.append(kept);
+    }
+    return out;
+}
+
 QStringList propagateSkips(const Pipeline &pipeline, const QHash<QString, RunState> &states,
                            const QHash<QString, QString> &variables)
 {

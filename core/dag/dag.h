@@ -68,6 +68,15 @@ Result<QStringList> topologicalOrder(const Pipeline &pipeline);
 // depends on extract: "extract -> load -> extract"). The errors carry no line/column.
 Result<void> canAddEdge(const Pipeline &pipeline, const QString &upstream, const QString &downstream);
 
+// What a pipeline run started from `job` runs (a manual run of a job that is not a root): that
+// job and every job downstream of it (depending on it directly or through other jobs), in file
+// order, each with only its dependencies on jobs of that part. The job's own dependencies and
+// those on jobs outside the part are dropped: those jobs are not part of the run, so they count
+// as met (a condition that reads the results of one cannot be evaluated and skips its job).
+// The pipeline's own fields are kept. No jobs for an unknown `job`; only the first job of a
+// duplicated name counts; a cycle does not make it loop.
+Pipeline downstreamPart(const Pipeline &pipeline, const QString &job);
+
 enum class Readiness {
     Blocked, // some upstream job has not reached a final state yet
     Ready,   // every dependency is satisfied

@@ -91,6 +91,9 @@ struct PipelineRunStatus
     RunTrigger trigger = RunTrigger::Schedule;
     QDateTime scheduledAt;
     QDateTime createdAt;
+    // The job a manual run of a job that is not a root started it from: the run holds that
+    // job and its downstream jobs only (Dag::downstreamPart). Empty = the whole pipeline.
+    QString startJob;
     PipelineRunState state = PipelineRunState::Running;
     QList<RunRecord> runs;  // one per job that has started or been skipped so far, oldest first
     QHash<RunId, QString> waitingReasons;  // Engine::waitingReason() of its waiting runs

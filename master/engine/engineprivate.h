@@ -95,6 +95,9 @@ struct PipelineRunLive
     QString pipeline;
     RunTrigger trigger = RunTrigger::Schedule;  // the first run's, given to every run
     QDateTime scheduledAt;
+    // Started from this job (not a root): only it and its downstream jobs take part
+    // (Store::pipelineRunStartJob). Empty = the whole pipeline.
+    QString startJob;
     QHash<QString, QList<std::pair<RunId, RunState>>> runs;  // by job, oldest first
     // What the pipeline's DAG sees (Dag::advance): each started job's state, the runs of a
     // broadcast job taken together. A job whose run waits for its upstream jobs has none.
@@ -221,7 +224,8 @@ struct Engine::Private
     // The pipeline runs that have not ended (std::map: references stay valid while runs are
     // created during a pass).
     std::map<qint64, Internal::PipelineRunLive> pipelineRuns;
-    // Each pipeline's dependency index, built when first needed, dropped when it changes.
+    // Each pipeline's dependency index, and that of the part run from a start job (key
+    // "pipeline\njob"), built when first needed, dropped when the pipeline changes.
     QHash<QString, std::shared_ptr<const Dag::DependencyIndex>> dependencyIndexes;
     // The live state of a pipeline run, built from the store when the engine has none (nullptr
     // when it has no runs or its pipeline is gone).
@@ -231,7 +235,8 @@ struct Engine::Private
     void notePipelineRun(qint64 pipelineRunId, const QString &job, RunId run, RunState state);
     // A pipeline's definition changed: its live runs look at every job at their next pass.
     void pipelineChanged(const QString &name);
-    std::shared_ptr<const Dag::DependencyIndex> dependencyIndex(const QString &pipeline);
+    std::shared_ptr<const Dag::DependencyIndex> dependencyIndex(const QString &pipeline,
+                                                                const QString &startJob = {});
     // The condition variables of `job` in a pipeline run: parameters and its upstream results.
     QHash<QString, QString> conditionVariables(Internal::PipelineRunLive &live, const Job &job,
                                                const QHash<QString, RunState> &states);
@@ -285,6 +290,10 @@ struct Engine::Private
     void advanceBackfills();
     // The backfills a previous master left unfinished (after loadUnfinished()).
     Result<void> loadBackfills();
+    // A run by hand (Engine::runJobs): of a job outside any pipeline; of a root job, which
+    // starts a run of its whole pipeline; of another job of a pipeline, which starts a
+    // pipeline run of that job and its downstream jobs only (Dag::downstreamPart).
+    Result<RunRecord> startManualRun(Internal::JobEntry &entry);
     Result<qint64> startPipelineRun(const QString &name, RunTrigger trigger,
                                     const QDateTime &scheduledAt,
                                     const QMap<QString, QString> &parameters);

@@ -42,6 +42,10 @@ Result<PipelineRunStatus> Engine::Private::pipelineRunStatus(qint64 id)
     status.trigger = root.trigger;
     status.scheduledAt = root.scheduledAt;
     status.createdAt = root.createdAt;
+    auto start = store.pipelineRunStartJob(id);
+    if (!start)
+        return start.error();
+    status.startJob = *start;
     QList<RunState> states;
     for (const RunRecord &r : std::as_const(*runs)) {
         const auto a = active.constFind(r.run.id());
@@ -82,6 +86,23 @@ Result<Pipeline> Engine::pipeline(const QString &name) const
     if (it == d->pipelines.cend())
         return makeError(ErrorCode::NotFound, Tr::tr("no pipeline '%1'").arg(name));
     return *it;
+}
+
+Result<RunRecord> Engine::Private::startManualRun(JobEntry &entry)
+{
+    const QString name = entry.record.job.name;
+    const auto pipeline = pipelines.constFind(entry.record.pipeline);
+    const Job *job = pipeline != pipelines.cend() ? pipeline->job(name) : nullptr;
+    if (!job || job->dependencies.isEmpty())
+        return createRun(entry, RunTrigger::Manual, clock.now(), 0);
+    // The pipeline run is named after its first run, the start job's, whose id is known first
+    // so that the start job is stored before.
+    const RunId first = store.newRunId();
+    if (auto r = store.setPipelineRunStartJob(first.value(), pipeline->name, name); !r)
+        return r.error();
+    qCInfo(lcEngine, "pipeline '%s': run %lld of '%s' and its downstream tasks",
+           qPrintable(pipeline->name), first.value(), qPrintable(name));
+    return createRun(entry, RunTrigger::Manual, clock.now(), first.value(), first);
 }
 
 Result<qint64> Engine::Private::startPipelineRun(const QString &name, RunTrigger trigger,

@@ -60,6 +60,7 @@ Result<RunRecord> Engine::Private::createRun(JobEntry &entry, RunTrigger trigger
     nr.trigger = trigger;
     nr.scheduledAt = scheduledAt;
     nr.pipelineRunId = pipelineRunId;
+    nr.id = id;
     // A scheduled or manual run of a pipeline's root job starts a pipeline run named after it.
     if (pipelineRunId == 0 && !entry.record.pipeline.isEmpty()
         && entry.record.rest().dependencies.isEmpty()
@@ -528,6 +529,11 @@ PipelineRunLive *Engine::Private::livePipelineRun(qint64 pipelineRunId)
     live.pipeline = rootJob->record.pipeline;
     live.trigger = root.trigger;
     live.scheduledAt = root.scheduledAt;
+    if (auto start = store.pipelineRunStartJob(pipelineRunId); start)
+        live.startJob = *start;
+    else
+        qCWarning(lcEngine, "pipeline run %lld: %s", pipelineRunId,
+                  qPrintable(start.error().toString()));
     for (const RunRecord &r : std::as_const(*runs)) {
         const auto a = active.constFind(r.run.id());
         // A failed attempt with a retry to come is not the job's final word.
@@ -540,8 +546,11 @@ PipelineRunLive *Engine::Private::livePipelineRun(qint64 pipelineRunId)
             && !a->retryPending && (a->held || !a->gated) && a->pinnedNode.isEmpty()) {
             // A waiting run counts as started only once its upstream jobs allow it (a re-run,
             // or one that waited in the queue before a restart: released at the first pass).
+            // (The job the run was started from has no upstream jobs in it.)
             const auto job = jobs.constFind(a->job);
-            if (a->held || (job != jobs.cend() && !job->record.rest().dependencies.isEmpty()))
+            const bool upstream = job != jobs.cend() && r.run.jobName() != live.startJob
+                                  && !job->record.rest().dependencies.isEmpty();
+            if (a->held || upstream)
                 live.held.insert(r.run.jobName(), a->id);
         }
     }
@@ -588,7 +597,9 @@ void Engine::Private::notePipelineRun(qint64 pipelineRunId, const QString &job, 
 
 void Engine::Private::pipelineChanged(const QString &name)
 {
-    dependencyIndexes.remove(name);
+    dependencyIndexes.removeIf([&name](const auto &it) {
+        return it.key() == name || it.key().startsWith(name + u'\n');
+    });
     for (auto &[id, live] : pipelineRuns) {
         if (live.pipeline == name) {
             live.full = true;
@@ -597,15 +608,19 @@ void Engine::Private::pipelineChanged(const QString &name)
     }
 }
 
-std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(const QString &name)
+std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(const QString &name,
+                                                                            const QString &startJob)
 {
-    auto it = dependencyIndexes.find(name);
+    const QString key = startJob.isEmpty() ? name : name + u'\n' + startJob;
+    auto it = dependencyIndexes.find(key);
     if (it == dependencyIndexes.end()) {
         const auto pipeline = pipelines.constFind(name);
         if (pipeline == pipelines.cend())
             return nullptr;
-        it = dependencyIndexes.insert(name,
-                                      std::make_shared<const Dag::DependencyIndex>(*pipeline));
+        it = dependencyIndexes.insert(
+                key, std::make_shared<const Dag::DependencyIndex>(
+                             startJob.isEmpty() ? *pipeline
+                                                : Dag::downstreamPart(*pipeline, startJob)));
     }
     return *it;
 }
@@ -657,7 +672,8 @@ void Engine::Private::progressPipeline(qint64 pipelineRunId)
     PipelineRunLive *live = livePipelineRun(pipelineRunId);
     if (!live)
         return;
-    const std::shared_ptr<const Dag::DependencyIndex> index = dependencyIndex(live->pipeline);
+    const std::shared_ptr<const Dag::DependencyIndex> index
+            = dependencyIndex(live->pipeline, live->startJob);
     if (!index)
         return;
     // Which jobs may have become ready or skipped: every job on the first pass, else the
@@ -1188,7 +1204,7 @@ Result<QList<RunRecord>> Engine::runJobs(const QList<JobId> &ids, const Actor &a
     Error failure;
     for (JobId id : ids) {
         auto job = d->jobs.find(id);
-        auto record = d->createRun(*job, RunTrigger::Manual, d->clock.now(), 0);
+        auto record = d->startManualRun(*job);
         if (!record) {
             failure = record.error();
             break;

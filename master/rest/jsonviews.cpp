@@ -266,6 +266,8 @@ QJsonObject pipelineRunJson(const PipelineRunStatus &status, const NodeNames &no
             {u"trigger"_s, runTriggerName(status.trigger)},
             {u"scheduled_at"_s, instantJson(status.scheduledAt)},
             {u"created_at"_s, instantJson(status.createdAt)},
+            {u"start_task"_s,
+             status.startJob.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(status.startJob)},
             {u"runs"_s, runs},
     };
 }

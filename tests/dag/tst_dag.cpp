@@ -127,6 +127,8 @@ private slots:
     void advance_data();
     void advance();
     void advanceFollowsARunLikeFullPasses();
+    void downstreamPart_data();
+    void downstreamPart();
 };
 
 void tst_Dag::validateAll_data()
@@ -817,6 +819,71 @@ void tst_Dag::advanceFollowsARunLikeFullPasses()
     }
     QCOMPARE(states.size(), kJobs);  // every job decided in the end
     QVERIFY2(steps > 100, qPrintable(QString::number(steps)));
+}
+
+void tst_Dag::downstreamPart_data()
+{
+    QTest::addColumn<QStringList>("pipeline");
+    QTest::addColumn<QString>("job");
+    QTest::addColumn<QStringList>("part");  // as pipelineFrom() reads it, statuses spelled out
+
+    // extract -> transform -> load -> publish, extract -> index -> publish, load -> on_fail.
+    const QStringList etl{u"extract"_s,
+                          u"transform <- extract"_s,
+                          u"index <- extract"_s,
+                          u"load <- transform"_s,
+                          u"on_fail <- load:failed"_s,
+                          u"publish <- load, index"_s};
+    QTest::newRow("root-is-the-whole-pipeline")
+            << etl << u"extract"_s
+            << QStringList{u"extract"_s,     u"transform <- extract"_s,
+                           u"index <- extract"_s, u"load <- transform"_s,
+                           u"on_fail <- load:failed"_s, u"publish <- load, index"_s};
+    QTest::newRow("middle-job-and-its-downstream")
+            << etl << u"transform"_s
+            << QStringList{u"transform"_s, u"load <- transform"_s, u"on_fail <- load:failed"_s,
+                           u"publish <- load"_s};
+    QTest::newRow("other-branch")
+            << etl << u"index"_s << QStringList{u"index"_s, u"publish <- index"_s};
+    QTest::newRow("leaf-alone") << etl << u"publish"_s << QStringList{u"publish"_s};
+    QTest::newRow("unknown-job") << etl << u"nope"_s << QStringList{};
+    QTest::newRow("file-order-kept")
+            << QStringList{u"d <- c"_s, u"c <- b"_s, u"b <- a"_s, u"a"_s} << u"b"_s
+            << QStringList{u"d <- c"_s, u"c <- b"_s, u"b"_s};
+    QTest::newRow("through-two-paths")
+            << QStringList{u"a"_s, u"b <- a"_s, u"c <- a, b:finished"_s, u"d <- c, x"_s, u"x"_s}
+            << u"a"_s
+            << QStringList{u"a"_s, u"b <- a"_s, u"c <- a, b:finished"_s, u"d <- c"_s};
+    QTest::newRow("first-of-a-duplicated-name")
+            << QStringList{u"a"_s, u"b <- a"_s, u"b"_s, u"c <- b"_s} << u"b"_s
+            << QStringList{u"b"_s, u"c <- b"_s};
+    QTest::newRow("cycle-does-not-loop")
+            << QStringList{u"a"_s, u"b <- a, c"_s, u"c <- b"_s} << u"a"_s
+            << QStringList{u"a"_s, u"b <- a, c"_s, u"c <- b"_s};
+}
+
+void tst_Dag::downstreamPart()
+{
+    QFETCH(QStringList, pipeline);
+    QFETCH(QString, job);
+    QFETCH(QStringList, part);
+    Pipeline full = pipelineFrom(pipeline);
+    full.name = u"etl"_s;
+    full.parameters = {{u"day"_s, u"today"_s}};
+    const Pipeline result = Dag::downstreamPart(full, job);
+    QStringList described;
+    for (const Job &j : result.jobs) {
+        QStringList deps;
+        for (const Dependency &dep : j.dependencies) {
+            deps.append(dep.status == DependencyStatus::Success
+                                ? dep.job
+                                : dep.job + u':' + dependencyStatusName(dep.status));
+        }
+        described.append(deps.isEmpty() ? j.name : j.name + u" <- "_s + deps.join(u", "_s));
+    }
+    QCOMPARE(described, part);
+    QCOMPARE(result.name, full.name);
+    QCOMPARE(result.parameters, full.parameters);
 }
 
 QTEST_APPLESS_MAIN(tst_Dag)

@@ -1,6 +1,6 @@
 // What survives a restart of the master (a new engine on the same store) in the middle of a
-// run's life: a retry waiting out its delay, and the runs of a broadcast job pinned to their
-// nodes. The engine in process on a ManualClock, a real WssServer on loopback and test agents
+// run's life: a retry waiting out its delay, the runs of a broadcast job pinned to their
+// nodes, and a pipeline run started from one job (that job and its downstream jobs only). The engine in process on a ManualClock, a real WssServer on loopback and test agents
 // that speak the protocol by hand.
 
 #include "enginetestutil.h"
@@ -46,6 +46,7 @@ private slots:
     void retryDueWhileNoMasterRanStartsAtOnce();
     void stopDuringTheDelayIsNotRetriedAfterARestart();
     void broadcastRunsKeepTheirNodesAcrossARestart();
+    void manualRunOfAJobRunsItAndItsDownstreamOnly();
 
 private:
     // A new engine and server on the store (the same store again: a restart of the master).
@@ -402,6 +403,107 @@ pipeline:
     settle();
     QCOMPARE(web1->count(dispatchType), 0);
     QCOMPARE(web2->count(dispatchType), 0);
+}
+
+// A manual run of `transform` (not a root) runs transform and its downstream jobs only:
+// extract (upstream) and index (another branch) get no run, publish does not wait for index.
+// The master restarts in the middle; a re-run after load failed stays within that part too.
+// A manual run of the root job runs the whole pipeline, as before.
+void tst_EngineRestart::manualRunOfAJobRunsItAndItsDownstreamOnly()
+{
+    auto agent = connectAgent(u"solo"_s);
+    QVERIFY(agent);
+    auto applied = m_engine->applyYaml(R"(name: etl
+pipeline:
+  - name: extract
+    command: extract
+  - name: transform
+    command: transform
+    dependencies:
+      - task: extract
+  - name: index
+    command: index
+    dependencies:
+      - task: extract
+  - name: load
+    command: load
+    dependencies:
+      - task: transform
+  - name: publish
+    command: publish
+    dependencies:
+      - task: load
+      - task: index
+)",
+                                       u"etl.yaml"_s, tester());
+    QVERIFY2(applied, qPrintable(errorText(applied)));
+    auto transform = m_store->jobByName(u"transform"_s);
+    QVERIFY(transform);
+    auto run = m_engine->runJob(transform->job.id, tester());
+    QVERIFY2(run, qPrintable(errorText(run)));
+    QCOMPARE(run->pipelineRunId, run->run.id().value());
+    const qint64 pipelineRunId = run->pipelineRunId;
+    auto status = m_engine->pipelineRun(pipelineRunId);
+    QVERIFY(status);
+    QCOMPARE(status->startJob, u"transform"_s);
+    QCOMPARE(status->trigger, RunTrigger::Manual);
+
+    const auto first = takeDispatch(*agent);
+    QCOMPARE(first.job, u"transform"_s);
+    finish(*agent, first, RunState::Success);
+    const auto load = takeDispatch(*agent);
+    QCOMPARE(load.job, u"load"_s);
+    start(*agent, load);
+
+    agent.reset();
+    stopEngine();
+    startEngine();
+    agent = connectAgent(u"solo"_s, 4, {}, {Protocol::RunRef{load.runId, load.attempt}});
+    QVERIFY(agent);
+    finish(*agent, load, RunState::Failed, 2);
+    settle();
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+    status = m_engine->pipelineRun(pipelineRunId);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Failed);
+    QCOMPARE(status->startJob, u"transform"_s);
+    const auto describe = [](const PipelineRunStatus &s) {
+        QStringList out;
+        for (const RunRecord &r : s.runs)
+            out.append(r.run.jobName() + u'=' + runStateName(r.run.state()));
+        return out;
+    };
+    QCOMPARE(describe(*status),
+             (QStringList{u"transform=success"_s, u"load=failed"_s, u"publish=skipped"_s}));
+
+    // Re-run from the failed job: load, then publish, and still nothing upstream or aside.
+    auto rerun = m_engine->rerunPipelineRun(pipelineRunId, tester());
+    QVERIFY2(rerun, qPrintable(errorText(rerun)));
+    const auto again = takeDispatch(*agent);
+    QCOMPARE(again.job, u"load"_s);
+    finish(*agent, again, RunState::Success);
+    const auto publish = takeDispatch(*agent);
+    QCOMPARE(publish.job, u"publish"_s);
+    finish(*agent, publish, RunState::Success);
+    settle();
+    QCOMPARE(agent->count(Protocol::RunDispatchBody::type()), 0);
+    status = m_engine->pipelineRun(pipelineRunId);
+    QVERIFY(status);
+    QCOMPARE(status->state, PipelineRunState::Success);
+    QCOMPARE(describe(*status),
+             (QStringList{u"transform=success"_s, u"load=success"_s, u"publish=success"_s}));
+    for (const QString &name : {u"extract"_s, u"index"_s})
+        QCOMPARE(runsOf(*m_store, m_store->jobByName(name)->job.id).size(), 0);
+
+    // The root job: the whole pipeline, no start job.
+    auto extract = m_store->jobByName(u"extract"_s);
+    QVERIFY(extract);
+    auto whole = m_engine->runJob(extract->job.id, tester());
+    QVERIFY(whole);
+    QCOMPARE(takeDispatch(*agent).job, u"extract"_s);
+    status = m_engine->pipelineRun(whole->pipelineRunId);
+    QVERIFY(status);
+    QVERIFY(status->startJob.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_EngineRestart)
