@@ -124,6 +124,8 @@ QJsonObject taskJson(const JobRecord &record, const std::optional<QDateTime> &ne
             {u"env"_s, stringMapJson(job.environment)},
             {u"working_directory"_s, job.workingDirectory},
             {u"description"_s, job.description},
+            {u"check"_s, job.check},
+            {u"check_timeout"_s, job.checkTimeoutSecs},
             {u"pipeline"_s, record.pipeline},
             {u"depends_on"_s, dependsOn},
             {u"next_fire_time"_s, instantJson(nextFire)},
@@ -266,8 +268,8 @@ QJsonObject pipelineRunJson(const PipelineRunStatus &status, const NodeNames &no
             {u"trigger"_s, runTriggerName(status.trigger)},
             {u"scheduled_at"_s, instantJson(status.scheduledAt)},
             {u"created_at"_s, instantJson(status.createdAt)},
-            {u"start_task"_s,
-             status.startJob.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(status.startJob)},
+            {u"start_task"_s, status.startJob.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                        : QJsonValue(status.startJob)},
             {u"runs"_s, runs},
     };
 }
@@ -459,7 +461,8 @@ Result<Job> taskFromJson(const QJsonObject &body, const Job &base, TaskBodyMode 
     static const QStringList writable{u"name"_s,     u"command"_s,           u"schedule"_s,
                                       u"timeout"_s,  u"time_zone"_s,         u"enabled"_s,
                                       u"priority"_s, u"retries"_s,           u"labels"_s,
-                                      u"env"_s,      u"working_directory"_s, u"description"_s};
+                                      u"env"_s,      u"working_directory"_s, u"description"_s,
+                                      u"check"_s,    u"check_timeout"_s};
     static const QStringList readOnly{u"id"_s,         u"pipeline"_s,
                                       u"depends_on"_s, u"next_fire_time"_s,
                                       u"created_at"_s, u"updated_at"_s};
@@ -509,26 +512,39 @@ Result<Job> taskFromJson(const QJsonObject &body, const Job &base, TaskBodyMode 
     if (auto r = text(u"description"_s, &job.description); !r)
         return r.error();
 
-    if (has(u"timeout"_s)) {
-        const QJsonValue v = body.value(u"timeout"_s);
+    if (auto r = text(u"check"_s, &job.check); !r)
+        return r.error();
+    job.check = job.check.trimmed();
+
+    // A timeout in seconds (0 = none, or the default) or a duration such as "1h".
+    const auto seconds = [&](const QString &key, qint64 *out) -> Result<void> {
+        if (!has(key))
+            return {};
+        const QJsonValue v = body.value(key);
         if (v.isString()) {
             const Result<qint64> secs = parseDuration(v.toString(), true);
             if (!secs)
-                return fieldError(secs.error().code, u"timeout"_s, secs.error().message);
-            if (*secs > kMaxTimeoutSecs) {
-                return fieldError(ErrorCode::InvalidValue, u"timeout"_s,
-                                  Tr::tr("longer than ten years"));
-            }
-            job.timeoutSecs = *secs;
+                return fieldError(secs.error().code, key, secs.error().message);
+            if (*secs > kMaxTimeoutSecs)
+                return fieldError(ErrorCode::InvalidValue, key, Tr::tr("longer than ten years"));
+            *out = *secs;
         } else if (v.isDouble()) {
-            const Result<qint64> secs = readInteger(v, u"timeout"_s, 0, kMaxTimeoutSecs);
+            const Result<qint64> secs = readInteger(v, key, 0, kMaxTimeoutSecs);
             if (!secs)
                 return secs.error();
-            job.timeoutSecs = *secs;
+            *out = *secs;
         } else {
-            return wrongType(u"timeout"_s, Tr::tr("seconds or a duration such as \"1h\""), v);
+            return wrongType(key, Tr::tr("seconds or a duration such as \"1h\""), v);
         }
-    }
+        return {};
+    };
+    if (auto r = seconds(u"timeout"_s, &job.timeoutSecs); !r)
+        return r.error();
+    if (auto r = seconds(u"check_timeout"_s, &job.checkTimeoutSecs); !r)
+        return r.error();
+    if (job.checkTimeoutSecs > 0 && job.check.isEmpty())
+        return fieldError(ErrorCode::InvalidValue, u"check_timeout"_s,
+                          Tr::tr("needs a 'check' command to time"));
     if (has(u"enabled"_s)) {
         const QJsonValue v = body.value(u"enabled"_s);
         if (!v.isBool())

@@ -231,11 +231,26 @@ void tst_RestApi::taskFields()
                            {u"labels"_s, QJsonObject{{u"zone"_s, u"sh"_s}}},
                            {u"env"_s, QJsonObject{{u"MODE"_s, u"full"_s}}},
                            {u"working_directory"_s, u"/srv/reports"_s},
-                           {u"description"_s, u"weekday report"_s}};
-    const HttpReply r = m_f->post(u"/api/v1/tasks"_s, body, m_f->adminToken);
+                           {u"description"_s, u"weekday report"_s},
+                           {u"check"_s, u"test -f /srv/reports/ready"_s},
+                           {u"check_timeout"_s, 30}};
+    HttpReply r = m_f->post(u"/api/v1/tasks"_s, body, m_f->adminToken);
     QCOMPARE(r.status, 201);
     for (auto it = body.begin(); it != body.end(); ++it)
         QCOMPARE(r.json.value(it.key()), it.value());
+    // The check's timeout as a duration; a task without a check has none (0 = the default).
+    r = m_f->request("PUT", u"/api/v1/tasks/report"_s, QByteArray(R"({"check_timeout":"2m"})"),
+                     m_f->adminToken);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(u"check_timeout"_s).toInteger(), 120);
+    QCOMPARE(r.json.value(u"check"_s).toString(), u"test -f /srv/reports/ready"_s);
+    r = m_f->post(u"/api/v1/tasks"_s, {{u"name"_s, u"plain"_s}, {u"command"_s, u"true"_s}},
+                  m_f->adminToken);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.value(u"check"_s).toString(), QString());
+    QCOMPARE(r.json.value(u"check_timeout"_s).toInteger(), 0);
+    r = m_f->get(u"/api/v1/tasks/report"_s, m_f->viewerToken);
+    QCOMPARE(r.json.value(u"check_timeout"_s).toInteger(), 120);
     QCOMPARE(r.json.value(u"pipeline"_s).toString(), QString());
     QCOMPARE(r.json.value(u"depends_on"_s).toArray().size(), 0);
     QVERIFY(r.json.value(u"next_fire_time"_s).isNull());  // disabled
@@ -275,6 +290,17 @@ void tst_RestApi::errors_data()
     QTest::newRow("timeout-negative") << QByteArray("POST") << u"/api/v1/tasks"_s
                                       << QByteArray(R"({"name":"a","command":"true","timeout":-1})")
                                       << 1 << 400 << u"invalid_value"_s << u"timeout"_s;
+    QTest::newRow("check-timeout-without-check")
+            << QByteArray("POST") << u"/api/v1/tasks"_s
+            << QByteArray(R"({"name":"a","command":"true","check_timeout":30})") << 1 << 400
+            << u"invalid_value"_s << u"check_timeout"_s;
+    QTest::newRow("check-timeout-wrong-type")
+            << QByteArray("POST") << u"/api/v1/tasks"_s
+            << QByteArray(R"({"name":"a","command":"true","check":"true","check_timeout":[]})") << 1
+            << 400 << u"wrong_type"_s << u"check_timeout"_s;
+    QTest::newRow("check-wrong-type") << QByteArray("POST") << u"/api/v1/tasks"_s
+                                      << QByteArray(R"({"name":"a","command":"true","check":1})")
+                                      << 1 << 400 << u"wrong_type"_s << u"check"_s;
     QTest::newRow("name-wrong-type") << QByteArray("POST") << u"/api/v1/tasks"_s
                                      << QByteArray(R"({"name":7,"command":"true"})") << 1 << 400
                                      << u"wrong_type"_s << u"name"_s;
