@@ -7,6 +7,7 @@
 #include <net/tls.h>
 #include <net/wssclient.h>
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,6 +44,11 @@ AgentService::AgentService(AgentConfig config, const Clock &clock, QObject *pare
     m_heartbeatTimer.setInterval(
             static_cast<int>(std::clamp<qint64>(m_config.heartbeatIntervalMs, 1, INT_MAX)));
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &AgentService::sendHeartbeat);
+    if (QCoreApplication::instance()) {
+        const QString launcher = QCoreApplication::applicationDirPath() + u"/orrery-launch"_s;
+        if (QFileInfo(launcher).isExecutable())
+            m_launcher = launcher;
+    }
     m_refusalTimer.setSingleShot(true);
     connect(&m_refusalTimer, &QTimer::timeout, this, [this] {
         if (m_client && !m_shuttingDown)
@@ -135,6 +141,9 @@ Result<void> AgentService::start()
     qCInfo(lcAgent).noquote() << "agent" << m_config.nodeName << "starting; max_parallel"
                               << m_config.maxParallel << "; spooled results" << m_unacked.size()
                               << (m_credential.isEmpty() ? "; not enrolled yet" : "");
+    if (m_launcher.isEmpty())
+        qCInfo(lcAgent) << "no orrery-launch next to the agent: held runs are spawned at their "
+                           "start time, not prepared before it";
     m_client->start();
     return {};
 }
@@ -423,17 +432,71 @@ void AgentService::onDispatch(const Protocol::Envelope &message,
         qCInfo(lcAgent).noquote() << "run" << name << "of job" << body.job
                                   << "dispatched, held until" << body.startAtMs << "(in" << waitMs
                                   << "ms)";
-        auto *timer = new QTimer(this);
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-        connect(timer, &QTimer::timeout, this, [this, key] { startHeld(key); });
-        m_held.insert(key, Held{spec, body.job, timer});
-        timer->start(static_cast<int>(std::min<qint64>(waitMs, INT_MAX)));
+        m_held.insert(key, Held{spec, body.job, body.startAtMs});
+        Instant &instant = m_instants[body.startAtMs];
+        if (!instant.timer) {
+            instant.timer = new QTimer(this);
+            instant.timer->setSingleShot(true);
+            instant.timer->setTimerType(Qt::PreciseTimer);
+            const qint64 at = body.startAtMs;
+            connect(instant.timer, &QTimer::timeout, this, [this, at] { onInstant(at); });
+            instant.preparing = waitMs > kPrepareLeadMs;
+            instant.timer->start(static_cast<int>(std::min<qint64>(
+                    instant.preparing ? waitMs - kPrepareLeadMs : waitMs, INT_MAX)));
+        }
+        if (!instant.preparing)
+            prepareHeld(key);
         emit runHeld(body.runId, body.attempt, body.startAtMs);
         return;
     }
     qCInfo(lcAgent).noquote() << "run" << name << "of job" << body.job << "dispatched";
     startRun(spec);
+}
+
+QList<AgentService::Key> AgentService::heldAt(qint64 startAtMs) const
+{
+    QList<Key> keys;
+    for (auto it = m_held.cbegin(); it != m_held.cend(); ++it) {
+        if (it->startAtMs == startAtMs)
+            keys.append(it.key());
+    }
+    return keys;
+}
+
+void AgentService::onInstant(qint64 startAtMs)
+{
+    const auto instant = m_instants.find(startAtMs);
+    if (instant == m_instants.end())
+        return;
+    if (instant->preparing) {
+        // kPrepareLeadMs before: every run due then gets its launcher now, then the go.
+        for (const Key &key : heldAt(startAtMs))
+            prepareHeld(key);
+        instant->preparing = false;
+        instant->timer->start(
+                static_cast<int>(std::clamp<qint64>(startAtMs - m_clock->nowMs(), 0, INT_MAX)));
+        return;
+    }
+    instant->timer->deleteLater();
+    m_instants.erase(instant);
+    // The prepared ones first: each go is a byte in a pipe; an unprepared one is a spawn.
+    QList<Key> keys = heldAt(startAtMs);
+    std::stable_partition(keys.begin(), keys.end(),
+                          [this](const Key &key) { return m_held.value(key).prepared; });
+    for (const Key &key : std::as_const(keys))
+        startHeld(key);
+}
+
+void AgentService::prepareHeld(const Key &key)
+{
+    const auto it = m_held.find(key);
+    if (it == m_held.end() || it->prepared || m_launcher.isEmpty())
+        return;
+    Executor *executor = makeExecutor(it->spec);
+    if (executor->prepare(m_launcher))
+        it->prepared = executor;
+    else
+        delete executor;  // started through start() at its time
 }
 
 void AgentService::startHeld(const Key &key)
@@ -452,7 +515,11 @@ void AgentService::startHeld(const Key &key)
     }
     const Held held = *it;
     m_held.erase(it);
-    held.timer->deleteLater();
+    if (held.prepared) {
+        m_executors.insert(key, held.prepared);
+        held.prepared->go();
+        return;
+    }
     qCDebug(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt) << "of job"
                                << held.job << "starts";
     startRun(held.spec);
@@ -463,9 +530,16 @@ void AgentService::cancelHeld(const Key &key, const QString &reason)
     const auto it = m_held.find(key);
     if (it == m_held.end())
         return;
-    it->timer->stop();
-    it->timer->deleteLater();
+    const Held held = *it;
     m_held.erase(it);
+    qCInfo(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt)
+                              << "cancelled before its start:" << reason;
+    if (held.prepared) {
+        // Its launcher exits without running anything; the executor reports it cancelled.
+        m_executors.insert(key, held.prepared);
+        held.prepared->stop(reason);
+        return;
+    }
     RunOutcome outcome;
     outcome.runId = key.runId;
     outcome.attempt = key.attempt;
@@ -473,23 +547,26 @@ void AgentService::cancelHeld(const Key &key, const QString &reason)
     outcome.exitCode = -1;
     outcome.finishedMs = m_clock->nowMs();  // never started: startedMs stays 0
     outcome.reason = reason;
-    qCInfo(lcAgent).noquote() << "held run" << runName(key.runId, key.attempt)
-                              << "cancelled before its start:" << reason;
     queueFinished(outcome);
 }
 
 void AgentService::startRun(const RunSpec &runSpec)
 {
-    const Key key{runSpec.runId, runSpec.attempt};
+    Executor *executor = makeExecutor(runSpec);
+    m_executors.insert({runSpec.runId, runSpec.attempt}, executor);
+    executor->start();
+}
+
+Executor *AgentService::makeExecutor(const RunSpec &runSpec)
+{
     auto *executor = new Executor(runSpec, *m_clock, this);
-    m_executors.insert(key, executor);
     connect(executor, &Executor::started, this, [this, executor](qint64 pid) {
         const RunSpec &spec = executor->spec();
         Protocol::RunStartedBody started;
         started.runId = spec.runId;
         started.attempt = spec.attempt;
         started.pid = pid;
-        started.startedAtMs = m_clock->nowMs();
+        started.startedAtMs = executor->startedMs();
         sendWelcomed(started);
         emit runStarted(spec.runId, spec.attempt);
     });
@@ -508,12 +585,15 @@ void AgentService::startRun(const RunSpec &runSpec)
             });
     connect(executor, &Executor::finished, this,
             [this, executor](const RunOutcome &outcome) { onRunFinished(executor, outcome); });
-    executor->start();
+    return executor;
 }
 
 void AgentService::onRunFinished(Executor *executor, const RunOutcome &outcome)
 {
-    m_executors.remove({outcome.runId, outcome.attempt});
+    const Key key{outcome.runId, outcome.attempt};
+    m_executors.remove(key);
+    if (const auto held = m_held.find(key); held != m_held.end() && held->prepared == executor)
+        m_held.erase(held);  // its launcher died before the go (reported failed)
     executor->deleteLater();
     queueFinished(outcome);
 }

@@ -15,6 +15,7 @@
 #include <protocol/messages.h>
 
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -41,10 +42,14 @@ class Executor;
 // result is never lost.
 //
 // A dispatch with a `start_at_ms` still to come (pre-dispatch, docs/protocol.md) is held: it
-// takes a max_parallel slot, is listed in `hello` as running, and its child is started by a
-// precise timer at that time of this agent's clock; `run.started` carries the time the child
-// was spawned. A `run.stop` before then (or a shutdown) ends it `cancelled` without starting
-// it. A dispatch without start_at_ms, or with one already past, starts at once. A held run
+// takes a max_parallel slot, is listed in `hello` as running, and is started by a precise
+// timer at that time of this agent's clock, one timer for all runs due at one instant.
+// kPrepareLeadMs before it, each such run's child is spawned through the launcher
+// (Executor::prepare(): orrery-launch, which waits on a go pipe), so that at the instant the
+// agent only writes one byte to each go pipe and the runs start together instead of one spawn
+// after another; `run.started` then carries the time the launcher exec'd the command. Runs
+// with a check, or without a launcher, are spawned at the instant. A `run.stop` before then
+// (or a shutdown) ends it `cancelled` without starting it (a prepared launcher exits). A dispatch without start_at_ms, or with one already past, starts at once. A held run
 // whose time comes while the agent is not welcomed is not started then (the master may have
 // given it to another node): it waits for the master's word after the next hello, the same
 // `run.dispatch` again (start it now) or a `run.stop` (cancel it).
@@ -93,6 +98,14 @@ public:
 
     // Test seam for the root check in start() (default: the process's effective uid).
     void setEffectiveUidForTesting(uint uid) { m_effectiveUid = uid; }
+    // The launcher of prepared starts (default: orrery-launch in the agent's own directory,
+    // when it is there); empty: held runs are spawned at their time.
+    void setLauncher(const QString &path) { m_launcher = path; }
+    QString launcher() const { return m_launcher; }
+
+    // How long before a held run's time its child is prepared (spawned through the launcher):
+    // enough for the spawns of the runs due at one instant (56 take ~130 ms at 430 spawns/s).
+    static constexpr qint64 kPrepareLeadMs = 300;
 
 signals:
     void enrolled(Orrery::NodeId nodeId);
@@ -127,6 +140,13 @@ private:
     void onAck(const Protocol::AckBody &body);
     void onErrorReply(const Protocol::Envelope &message, const Protocol::ErrorBody &body);
     void startRun(const RunSpec &runSpec);
+    // A new Executor whose signals report the run (not in m_executors yet).
+    Executor *makeExecutor(const RunSpec &runSpec);
+    QList<Key> heldAt(qint64 startAtMs) const;
+    void onInstant(qint64 startAtMs);
+    // Spawns the held run's child through the launcher, waiting for its go (Executor::prepare);
+    // a run that cannot be prepared (a check...) is spawned at its time instead.
+    void prepareHeld(const Key &key);
     void startHeld(const Key &key);
     // Ends a held run as cancelled without starting it (stop, shutdown).
     void cancelHeld(const Key &key, const QString &reason);
@@ -173,13 +193,23 @@ private:
     {
         RunSpec spec;
         QString job;
-        QTimer *timer = nullptr;  // child, single shot, Qt::PreciseTimer
+        qint64 startAtMs = 0;
+        Executor *prepared = nullptr;  // child: its launcher waits for the go (prepareHeld)
         bool due = false;  // its time came while not welcomed: waits for the master's word
     };
-    QHash<Key, Held> m_held;             // pre-dispatched, waiting for start_at_ms
-    QHash<Key, RunOutcome> m_unacked;    // spooled, not acknowledged yet
-    QList<RunOutcome> m_finished;        // ended, waiting for spoolFinished()
-    QList<Key> m_acked;                  // acknowledged in this process, newest last (bounded)
+    QHash<Key, Held> m_held;  // pre-dispatched, waiting for start_at_ms
+    // One precise timer per start time of held runs: kPrepareLeadMs before it, the runs due
+    // then are prepared (their launchers spawned); at it, they all go.
+    struct Instant
+    {
+        QTimer *timer = nullptr;  // child, single shot, Qt::PreciseTimer
+        bool preparing = true;    // the timer's next timeout prepares; then it is the go
+    };
+    QMap<qint64, Instant> m_instants;  // by start_at_ms
+    QString m_launcher;                // orrery-launch next to the agent; empty: no prepared starts
+    QHash<Key, RunOutcome> m_unacked;  // spooled, not acknowledged yet
+    QList<RunOutcome> m_finished;      // ended, waiting for spoolFinished()
+    QList<Key> m_acked;                // acknowledged in this process, newest last (bounded)
 };
 
 }  // namespace Orrery::Agent

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <vector>
 
 #include <fcntl.h>
@@ -81,10 +82,102 @@ ChildProcess::~ChildProcess()
     closeChannel(Channel::Stderr);
     delete m_pidfdNotifier;
     closeFd(m_pidfd);
+    delete m_statusNotifier;
+    closeFd(m_statusFd);
+    closeFd(m_goFd);
 }
 
 Result<void> ChildProcess::start(const QStringList &argv, const QProcessEnvironment &environment,
                                  const QString &workingDirectory)
+{
+    return spawn(argv, environment, workingDirectory, -1, -1);
+}
+
+Result<void> ChildProcess::prepare(const QString &launcher, const QStringList &argv,
+                                   const QProcessEnvironment &environment,
+                                   const QString &workingDirectory)
+{
+    if (m_pid != 0 || argv.isEmpty())
+        return makeError(ErrorCode::InvalidValue, u"a child process starts once"_s);
+    int go[2] = {-1, -1};
+    int status[2] = {-1, -1};
+    if (::pipe2(go, O_CLOEXEC) != 0 || ::pipe2(status, O_CLOEXEC) != 0) {
+        const int error = errno;
+        for (int *fd : {&go[0], &go[1], &status[0], &status[1]})
+            closeFd(*fd);
+        return systemError(u"cannot create the launcher's pipes"_s, error);
+    }
+    // The child's ends above 4, so that the dup2 onto 3 and 4 cannot overwrite one another.
+    int childGo = ::fcntl(go[0], F_DUPFD_CLOEXEC, 10);
+    int childStatus = ::fcntl(status[1], F_DUPFD_CLOEXEC, 10);
+    closeFd(go[0]);
+    closeFd(status[1]);
+    const Result<void> spawned
+            = childGo < 0 || childStatus < 0
+                      ? Result<void>(systemError(u"cannot create the launcher's pipes"_s, errno))
+                      : spawn(QStringList{launcher} + argv, environment, workingDirectory, childGo,
+                              childStatus);
+    closeFd(childGo);
+    closeFd(childStatus);
+    if (!spawned) {
+        closeFd(go[1]);
+        closeFd(status[0]);
+        return spawned;
+    }
+    m_goFd = go[1];
+    m_statusFd = status[0];
+    ::fcntl(m_statusFd, F_SETFL, ::fcntl(m_statusFd, F_GETFL) | O_NONBLOCK);
+    m_statusNotifier = new QSocketNotifier(m_statusFd, QSocketNotifier::Read, this);
+    connect(m_statusNotifier, &QSocketNotifier::activated, this, &ChildProcess::readStatus);
+    return {};
+}
+
+bool ChildProcess::go()
+{
+    if (m_goFd < 0 || !isRunning())
+        return false;
+    const char byte = 1;
+    ssize_t n = 0;
+    do
+        n = ::write(m_goFd, &byte, 1);
+    while (n < 0 && errno == EINTR);
+    closeFd(m_goFd);
+    return n == 1;
+}
+
+void ChildProcess::cancel()
+{
+    closeFd(m_goFd);
+}
+
+void ChildProcess::readStatus()
+{
+    while (m_status8.size() < 8) {
+        char buffer[8];
+        const ssize_t n = ::read(m_statusFd, buffer, size_t(8 - m_status8.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n > 0) {
+            m_status8.append(buffer, n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        break;  // EOF (the launcher ended without going) or an error
+    }
+    m_statusNotifier->setEnabled(false);
+    m_statusNotifier->deleteLater();  // the sender of this call
+    m_statusNotifier = nullptr;
+    closeFd(m_statusFd);
+    if (m_status8.size() == 8) {
+        qint64 ms = 0;
+        std::memcpy(&ms, m_status8.constData(), sizeof ms);
+        emit launched(ms);
+    }
+}
+
+Result<void> ChildProcess::spawn(const QStringList &argv, const QProcessEnvironment &environment,
+                                 const QString &workingDirectory, int goFd, int statusFd)
 {
     if (m_pid != 0 || argv.isEmpty() || !argv.first().startsWith(u'/'))
         return makeError(ErrorCode::InvalidValue,
@@ -118,6 +211,10 @@ Result<void> ChildProcess::start(const QStringList &argv, const QProcessEnvironm
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    if (goFd >= 0 && statusFd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, goFd, 3);
+        posix_spawn_file_actions_adddup2(&actions, statusFd, 4);
+    }
     if (!workingDirectory.isEmpty())
         posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
 
@@ -252,6 +349,8 @@ void ChildProcess::onPidfdReadable()
     m_pidfdNotifier->deleteLater();  // the sender of this call
     m_pidfdNotifier = nullptr;
     closeFd(m_pidfd);
+    if (m_statusNotifier)
+        readStatus();  // a launcher's time comes before its exit
 
     // What the child wrote before it ended is in the pipes now; what other members of its
     // group write later is not read (the caller decides their fate).

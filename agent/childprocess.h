@@ -52,6 +52,19 @@ public:
     Result<void> start(const QStringList &argv, const QProcessEnvironment &environment,
                        const QString &workingDirectory);
 
+    // Prepared start: spawns `launcher` (agent/launcher/orrery-launch) with argv as its
+    // arguments, and everything else as start() does, plus the go pipe's read end as its fd 3
+    // and the status pipe's write end as its fd 4. The launcher waits for go(), then reports
+    // its clock time (launched()) and exec's argv. Call once, instead of start().
+    Result<void> prepare(const QString &launcher, const QStringList &argv,
+                         const QProcessEnvironment &environment, const QString &workingDirectory);
+    // Lets a prepared launcher go on (one byte into the go pipe). False when not prepared, or
+    // already gone or cancelled.
+    bool go();
+    // Closes the go pipe of a prepared launcher that has not gone: it exits without running
+    // anything (exited() follows).
+    void cancel();
+
     qint64 pid() const { return m_pid; }
     bool isRunning() const { return m_pid > 0 && !m_reaped; }
 
@@ -65,6 +78,9 @@ signals:
     // The child ended and was reaped; whatever it had written before is delivered by then.
     // exitCode is its exit status, or -1 when a signal (signal > 0) killed it.
     void exited(int exitCode, int signal);
+    // A prepared launcher went: the time (ms since the Unix epoch, CLOCK_REALTIME) it read just
+    // before exec'ing the command.
+    void launched(qint64 execMs);
 
 private:
     struct Pipe
@@ -73,6 +89,10 @@ private:
         QSocketNotifier *notifier = nullptr;  // child QObject
     };
 
+    // posix_spawn of argv; with goFd/statusFd >= 0 they become the child's fds 3 and 4.
+    Result<void> spawn(const QStringList &argv, const QProcessEnvironment &environment,
+                       const QString &workingDirectory, int goFd, int statusFd);
+    void readStatus();
     void readChannel(Channel channel);
     void closeChannel(Channel channel);
     void onPidfdReadable();
@@ -80,7 +100,11 @@ private:
 
     std::array<Pipe, 2> m_pipes;
     int m_pidfd = -1;
-    QSocketNotifier *m_pidfdNotifier = nullptr;  // child QObject
+    QSocketNotifier *m_pidfdNotifier = nullptr;   // child QObject
+    int m_goFd = -1;                              // prepared: the go pipe's write end
+    int m_statusFd = -1;                          // prepared: the status pipe's read end
+    QSocketNotifier *m_statusNotifier = nullptr;  // child QObject
+    QByteArray m_status8;                         // the launcher's time, as it arrives
     qint64 m_pid = 0;
     bool m_reaped = false;
     int m_status = 0;

@@ -123,20 +123,8 @@ void Executor::start()
         return;
     }
 
-    QStringList argv;
-    if (std::optional<QStringList> words = plainCommand(m_spec.command)) {
-        m_direct = true;
-        argv = std::move(*words);
-    } else {
-        argv = QStringList{u"/bin/sh"_s, u"-c"_s, m_spec.command};
-    }
-    m_child = new ChildProcess(this);
-    connect(m_child, &ChildProcess::output, this,
-            [this](ChildProcess::Channel channel, const QByteArray &data) {
-                const bool out = channel == ChildProcess::Channel::Stdout;
-                deliver(out ? Stream::Stdout : Stream::Stderr, data);
-            });
-    connect(m_child, &ChildProcess::exited, this, &Executor::onChildExited);
+    const QStringList argv = commandArgv();
+    m_child = makeChild();
     const QProcessEnvironment env
             = environmentFor(m_spec, QProcessEnvironment::systemEnvironment());
     if (const Result<void> started = m_child->start(argv, env, m_spec.workingDirectory); !started) {
@@ -154,10 +142,89 @@ void Executor::start()
     emit started(m_child->pid());
 }
 
+QStringList Executor::commandArgv()
+{
+    if (std::optional<QStringList> words = plainCommand(m_spec.command)) {
+        m_direct = true;
+        return std::move(*words);
+    }
+    return QStringList{u"/bin/sh"_s, u"-c"_s, m_spec.command};
+}
+
+ChildProcess *Executor::makeChild()
+{
+    auto *child = new ChildProcess(this);
+    connect(child, &ChildProcess::output, this,
+            [this](ChildProcess::Channel channel, const QByteArray &data) {
+                const bool out = channel == ChildProcess::Channel::Stdout;
+                deliver(out ? Stream::Stdout : Stream::Stderr, data);
+            });
+    connect(child, &ChildProcess::exited, this, &Executor::onChildExited);
+    return child;
+}
+
+bool Executor::prepare(const QString &launcher)
+{
+    if (m_running || m_done || m_prepared || !m_spec.check.isEmpty()
+        || !checkWorkingDirectory(m_spec.workingDirectory).isEmpty())
+        return false;
+    const QStringList argv = commandArgv();
+    m_child = makeChild();
+    connect(m_child, &ChildProcess::launched, this, &Executor::onLaunched);
+    const QProcessEnvironment env
+            = environmentFor(m_spec, QProcessEnvironment::systemEnvironment());
+    if (const Result<void> prepared
+        = m_child->prepare(launcher, argv, env, m_spec.workingDirectory);
+        !prepared) {
+        qCWarning(lcExecutor) << "run" << m_spec.runId.value()
+                              << "not prepared:" << prepared.error().message;
+        delete m_child;
+        m_child = nullptr;
+        m_direct = false;
+        return false;
+    }
+    m_prepared = true;
+    return true;
+}
+
+void Executor::go()
+{
+    if (!m_prepared)
+        return start();
+    if (m_gone || m_done || m_terminating)
+        return;
+    m_gone = true;
+    m_running = true;
+    if (!m_child->go())
+        qCWarning(lcExecutor) << "run" << m_spec.runId.value() << "launcher gone before go";
+}
+
+void Executor::onLaunched(qint64 execMs)
+{
+    if (m_done)
+        return;
+    m_outcome.startedMs = execMs;
+    qCInfo(lcExecutor) << "run" << m_spec.runId.value() << "attempt" << m_spec.attempt
+                       << "started (prepared), pid" << m_child->pid();
+    if (m_spec.timeoutMs > 0) {
+        const qint64 left = m_spec.timeoutMs - std::max<qint64>(m_clock->nowMs() - execMs, 0);
+        m_timeoutTimer.start(static_cast<int>(std::clamp<qint64>(left, 0, INT_MAX)));
+    }
+    emit started(m_child->pid());
+}
+
 void Executor::stop(const QString &reason)
 {
     if (m_check)
         return m_check->stop(reason);
+    if (m_prepared && !m_gone && !m_terminating && !m_done) {
+        m_terminating = true;
+        m_outcome.state = RunState::Cancelled;
+        m_outcome.reason = reason;
+        m_child->cancel();  // the launcher exits; onChildExited() ends the run
+        m_killTimer.start(static_cast<int>(std::clamp<qint64>(m_spec.killGraceMs, 0, INT_MAX)));
+        return;
+    }
     if (!m_running || !m_child || !m_child->isRunning())
         return;
     beginTermination(RunState::Cancelled, reason);
@@ -216,6 +283,20 @@ void Executor::onChildExited(int exitCode, int signal)
     // pipe, children ignoring SIGTERM) goes too, so we never wait for their EOF.
     signalGroup(SIGKILL);
 
+    if (m_prepared && m_outcome.startedMs == 0) {
+        // The launcher ended without exec'ing the command: cancelled before its go, or it
+        // could not report (then the run failed).
+        if (!m_terminating) {
+            m_outcome.state = RunState::Failed;
+            m_outcome.reason
+                    = u"the launcher ended before the command started (exit %1, signal %2)"_s
+                              .arg(exitCode)
+                              .arg(signal);
+        }
+        m_outcome.exitCode = -1;
+        m_outcome.signal = 0;
+        return finish();
+    }
     if (signal > 0 && m_direct && !m_terminating) {
         // What /bin/sh -c reports for a command killed by a signal: exit status 128 + signal.
         exitCode = 128 + signal;

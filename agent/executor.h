@@ -75,10 +75,25 @@ public:
     // be started (bad working directory, ...: state failed with a reason).
     // With a spec.check, the check runs first (startCheck()).
     void start();
+    // Prepared start (a held run, agent/agentservice.h): spawns the run's child now through
+    // `launcher` (agent/launcher/orrery-launch), with the environment, working directory,
+    // session, process group and output pipes of start(); the launcher waits for go(), which
+    // then only costs a byte in a pipe. The run's start time (startedMs(), run.started) is the
+    // launcher's clock when it exec's the command, and the timeout counts from it. False when
+    // the run cannot be prepared: a run with a check (its check runs first, through start()),
+    // a working directory that cannot be entered, or a launcher that cannot be started (said in
+    // the log); go() then calls start(). Call before go(), at most once.
+    bool prepare(const QString &launcher);
+    // Starts a prepared run (or calls start()). started() follows when the command is exec'd.
+    void go();
     // Cancels a running run (or its check): SIGTERM to the group, SIGKILL after the grace
-    // period; the run ends as cancelled with this reason. Does nothing when not running or
-    // already stopping.
+    // period; the run ends as cancelled with this reason. A prepared run that has not gone is
+    // cancelled by closing its go pipe: the launcher exits without running anything and the
+    // run ends cancelled, never started (startedMs 0, exit code -1, no output). Does nothing
+    // when not running or already stopping.
     void stop(const QString &reason);
+    // When the command started (ms since the Unix epoch), 0 before.
+    qint64 startedMs() const { return m_outcome.startedMs; }
 
     // The child's environment: PATH, HOME and LANG taken from the agent (PATH and LANG with
     // safe defaults when unset), then spec.env on top, then ORRERY_RUN_ID and ORRERY_ATTEMPT,
@@ -101,6 +116,10 @@ signals:
     void finished(const Orrery::Agent::RunOutcome &outcome);
 
 private:
+    // The argv of the command (sets m_direct), see plainCommand().
+    QStringList commandArgv();
+    ChildProcess *makeChild();
+    void onLaunched(qint64 execMs);
     void onChildExited(int exitCode, int signal);
     void beginTermination(RunState state, const QString &reason);
     void signalGroup(int signal);
@@ -116,13 +135,15 @@ private:
     void onCheckFinished(const RunOutcome &check);
 
     RunSpec m_spec;
-    const Clock *m_clock;           // not owned, see the constructor
+    const Clock *m_clock;             // not owned, see the constructor
     ChildProcess *m_child = nullptr;  // child QObject
     QTimer m_timeoutTimer;
     QTimer m_killTimer;
     bool m_running = false;
     bool m_terminating = false;
-    bool m_direct = false;  // run without /bin/sh, see plainCommand()
+    bool m_direct = false;    // run without /bin/sh, see plainCommand()
+    bool m_prepared = false;  // prepare() spawned the launcher
+    bool m_gone = false;      // go() let it go on
     bool m_done = false;
     quint64 m_seq = 0;
     quint64 m_delivered = 0;

@@ -220,7 +220,8 @@ std::unique_ptr<AgentService> tst_AgentService::makeService(bool withToken)
     config.reconnectMinMs = 50;
     config.reconnectMaxMs = 200;
     auto service = std::make_unique<AgentService>(config, m_clock);
-    service->setEffectiveUidForTesting(1000);  // the tests may run as root
+    service->setEffectiveUidForTesting(1000);               // the tests may run as root
+    service->setLauncher(QStringLiteral(ORRERY_LAUNCHER));  // held runs start prepared
     return service;
 }
 
