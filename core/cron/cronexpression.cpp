@@ -152,18 +152,8 @@ Result<QTimeZone> timeZoneFromName(const QString &name)
 CronExpression::CronExpression() = default;
 CronExpression::~CronExpression() = default;
 
-CronExpression::CronExpression(const CronExpression &other)
-    : d(other.d ? std::make_unique<Private>(*other.d) : nullptr)
-{
-}
-
-CronExpression &CronExpression::operator=(const CronExpression &other)
-{
-    if (this != &other)
-        d = other.d ? std::make_unique<Private>(*other.d) : nullptr;
-    return *this;
-}
-
+CronExpression::CronExpression(const CronExpression &other) = default;
+CronExpression &CronExpression::operator=(const CronExpression &other) = default;
 CronExpression::CronExpression(CronExpression &&other) noexcept = default;
 CronExpression &CronExpression::operator=(CronExpression &&other) noexcept = default;
 
@@ -173,9 +163,8 @@ Result<CronExpression> CronExpression::parse(const QString &text, const QTimeZon
     if (!parsed)
         return std::move(parsed).error();
 
-    CronExpression expression;
-    expression.d = std::make_unique<Private>();
-    Private &d = *expression.d;
+    auto parsedExpression = std::make_shared<Private>();
+    Private &d = *parsedExpression;
     d.text = text;
     d.cron = std::move(parsed).value();
     // An invalid zone (a default-constructed QTimeZone) means UTC.
@@ -186,12 +175,19 @@ Result<CronExpression> CronExpression::parse(const QString &text, const QTimeZon
     } else {
         d.offset = d.zone.offsetFromUtc(QDateTime::fromSecsSinceEpoch(0, Qt::UTC));
     }
+    CronExpression expression;
+    expression.d = std::move(parsedExpression);
     return expression;
 }
 
 bool CronExpression::isValid() const
 {
     return d != nullptr;
+}
+
+bool CronExpression::isShared() const
+{
+    return d && d.use_count() > 1;
 }
 
 QString CronExpression::text() const

@@ -55,9 +55,13 @@ public:
     // "At 02:00 every day" / "每天 02:00".
     QString explain(Language language = Language::English) const;
 
+    // Copies share the parsed expression (it never changes): true while another copy of this
+    // one exists, so that a cache of expressions can drop those only it holds.
+    bool isShared() const;
+
 private:
     struct Private;
-    std::unique_ptr<Private> d;
+    std::shared_ptr<const Private> d;
 };
 
 } // namespace Orrery::Cron

@@ -192,6 +192,8 @@ void Engine::Private::putJob(const JobRecord &record, const CheckedJob &checked)
         jobsByName.remove(entry.record.job.name);
     entry.record = JobDefinition(record);
     entry.checked = checked;
+    if (entry.checked.schedule)
+        entry.checked.schedule = schedules.share(*entry.checked.schedule);
     ++entry.generation;  // a fire of the old definition waiting for its instant is dropped
     jobsByName.insert(record.job.name, record.job.id);
     if (started || !record.job.schedule.isEmpty())

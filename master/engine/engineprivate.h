@@ -172,6 +172,8 @@ struct Engine::Private
 
     // Every job's time zone, shared by the jobs of one zone (check() fills it).
     mutable ZoneCache zones;
+    // Every job's parsed schedule, shared by the jobs of one schedule and zone (putJob).
+    ScheduleCache schedules;
     JobCheckOptions checkOptions(bool requireCommand) const;
     Result<CheckedJob> check(const Job &job, bool requireCommand) const;
     void putJob(const JobRecord &record, const CheckedJob &checked);

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Orrery::Master {
@@ -31,6 +33,32 @@ Result<QTimeZone> ZoneCache::zone(const QString &name)
     if (zone && !name.isEmpty())
         m_zones.insert(name, *zone);
     return zone;
+}
+
+Cron::CronExpression ScheduleCache::share(const Cron::CronExpression &schedule)
+{
+    if (!schedule.isValid())
+        return schedule;
+    const QString key = QString::fromUtf8(schedule.timeZone().id()) + u'\n' + schedule.text();
+    const auto it = m_schedules.constFind(key);
+    if (it != m_schedules.cend())
+        return *it;
+    if (m_schedules.size() >= m_pruneAt) {
+        prune();
+        m_pruneAt = std::max<qsizetype>(1024, 2 * m_schedules.size());
+    }
+    m_schedules.insert(key, schedule);
+    return schedule;
+}
+
+void ScheduleCache::prune()
+{
+    for (auto it = m_schedules.begin(); it != m_schedules.end();) {
+        if (it->isShared())
+            ++it;
+        else
+            it = m_schedules.erase(it);
+    }
 }
 
 Result<CheckedJob> checkJob(const Job &job, const JobCheckOptions &options)

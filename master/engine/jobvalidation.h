@@ -27,6 +27,26 @@ private:
     QHash<QString, QTimeZone> m_zones;  // only valid zones
 };
 
+// Parsed schedules by zone and text, one for the jobs that have the same schedule in the same
+// zone. The engine keeps every job's parsed schedule (about 150 bytes each) and many jobs
+// share a few schedules; CronExpression's copies share their parsed form, so a job that takes
+// the cache's expression costs a pointer. Expressions no job holds any more are dropped when
+// the cache has doubled since it was last pruned.
+class ScheduleCache final
+{
+public:
+    // The expression of the same text and zone as `schedule` held here, or `schedule` itself,
+    // kept from now on.
+    Cron::CronExpression share(const Cron::CronExpression &schedule);
+    qsizetype size() const { return m_schedules.size(); }
+    // Drops the expressions only the cache holds.
+    void prune();
+
+private:
+    QHash<QString, Cron::CronExpression> m_schedules;  // by zone id and text
+    qsizetype m_pruneAt = 1024;
+};
+
 // The checks the engine makes before it stores a job. Errors are InvalidValue (MissingField
 // for an absent name or command) with Error::file = the field in REST terms ("name",
 // "command", "schedule", "time_zone", "timeout", "retries", "misfire_limit"); a cron error

@@ -1,5 +1,6 @@
 // The engine's job checks with and without the shared zone cache: the same zones, the same
-// schedules and the same located errors; the cache keeps one zone per name.
+// schedules and the same located errors; the cache keeps one zone per name. The schedule cache
+// gives the jobs of one schedule and zone one expression and drops those no job holds.
 
 #include <master/engine/jobvalidation.h>
 
@@ -17,6 +18,8 @@ private slots:
     void sameAnswerWithCache_data();
     void sameAnswerWithCache();
     void cacheKeepsOneZonePerName();
+    void scheduleCacheSharesEqualSchedules();
+    void scheduleCachePrunesUnheld();
 };
 
 void tst_JobValidation::sameAnswerWithCache_data()
@@ -81,6 +84,50 @@ void tst_JobValidation::cacheKeepsOneZonePerName()
     // The system's zone (empty name) is answered but not kept.
     QVERIFY(cache.zone(QString()).has_value());
     QCOMPARE(cache.size(), 2);
+}
+
+void tst_JobValidation::scheduleCacheSharesEqualSchedules()
+{
+    ZoneCache zones;
+    const auto parse = [&](const QString &text, const QString &zone) {
+        return *Cron::CronExpression::parse(text, *zones.zone(zone));
+    };
+    ScheduleCache cache;
+    const Cron::CronExpression first = cache.share(parse(u"0 2 * * *"_s, u"UTC"_s));
+    QVERIFY(first.isShared());  // the cache holds it too
+    const Cron::CronExpression same = cache.share(parse(u"0 2 * * *"_s, u"UTC"_s));
+    const Cron::CronExpression otherZone = cache.share(parse(u"0 2 * * *"_s, u"Asia/Shanghai"_s));
+    const Cron::CronExpression otherText = cache.share(parse(u"0 3 * * *"_s, u"UTC"_s));
+    QCOMPARE(cache.size(), 3);
+    QCOMPARE(same.text(), u"0 2 * * *"_s);
+    QCOMPARE(QString::fromUtf8(same.timeZone().id()), u"UTC"_s);
+    QCOMPARE(same.nextSecs(1772928000), std::optional<qint64>(1772935200));       // 02:00Z
+    QCOMPARE(otherZone.nextSecs(1772928000), std::optional<qint64>(1772992800));  // 02:00+08
+    QCOMPARE(otherText.nextSecs(1772928000), std::optional<qint64>(1772938800));  // 03:00Z
+    // An invalid expression is answered as it is and not kept.
+    QVERIFY(!cache.share(Cron::CronExpression()).isValid());
+    QCOMPARE(cache.size(), 3);
+}
+
+void tst_JobValidation::scheduleCachePrunesUnheld()
+{
+    ZoneCache zones;
+    ScheduleCache cache;
+    std::optional<Cron::CronExpression> held
+            = cache.share(*Cron::CronExpression::parse(u"*/5 * * * *"_s, *zones.zone(u"UTC"_s)));
+    {
+        const Cron::CronExpression dropped = cache.share(
+                *Cron::CronExpression::parse(u"*/7 * * * *"_s, *zones.zone(u"UTC"_s)));
+        QCOMPARE(cache.size(), 2);
+        cache.prune();
+        QCOMPARE(cache.size(), 2);  // both still held
+    }
+    cache.prune();
+    QCOMPARE(cache.size(), 1);
+    QVERIFY(held->isShared());
+    held.reset();
+    cache.prune();
+    QCOMPARE(cache.size(), 0);
 }
 
 QTEST_APPLESS_MAIN(tst_JobValidation)
