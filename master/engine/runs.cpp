@@ -608,8 +608,8 @@ void Engine::Private::pipelineChanged(const QString &name)
     }
 }
 
-std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(const QString &name,
-                                                                            const QString &startJob)
+std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(
+        const QString &name, const QString &startJob)
 {
     const QString key = startJob.isEmpty() ? name : name + u'\n' + startJob;
     auto it = dependencyIndexes.find(key);
@@ -618,9 +618,9 @@ std::shared_ptr<const Dag::DependencyIndex> Engine::Private::dependencyIndex(con
         if (pipeline == pipelines.cend())
             return nullptr;
         it = dependencyIndexes.insert(
-                key, std::make_shared<const Dag::DependencyIndex>(
-                             startJob.isEmpty() ? *pipeline
-                                                : Dag::downstreamPart(*pipeline, startJob)));
+                key,
+                std::make_shared<const Dag::DependencyIndex>(
+                        startJob.isEmpty() ? *pipeline : Dag::downstreamPart(*pipeline, startJob)));
     }
     return *it;
 }
