@@ -723,11 +723,15 @@ Result<QList<RunRecord>> Store::Private::loadRuns(const QString &tail, const QVa
     q.finish();
     if (out.isEmpty())
         return out;
-    // ids are integers read back from the database, safe to inline.
+    // One run (loadRun(), after every state change): one SQL text, prepared once. Several: the
+    // ids, integers read back from the database, are safe to inline.
+    const bool one = out.size() == 1;
     auto a = exec(u"reading attempts"_s,
                   u"SELECT run_id, number, state, node_id, queued_ms, started_ms, finished_ms,"
-                  " exit_code, reason FROM attempts WHERE run_id IN ("_s
-                          + idList.join(u',') + u") ORDER BY run_id, number"_s);
+                  " exit_code, reason FROM attempts WHERE run_id "_s
+                          + (one ? u"= ?"_s : u"IN ("_s + idList.join(u',') + u')')
+                          + u" ORDER BY run_id, number"_s,
+                  one ? QVariantList{out.first().run.id().value()} : QVariantList{});
     if (!a)
         return a.error();
     QHash<qint64, QList<Attempt>> attempts;
