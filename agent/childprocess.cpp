@@ -284,15 +284,18 @@ void ChildProcess::readChannel(Channel channel)
     Pipe &pipe = m_pipes.at(static_cast<size_t>(channel));
     if (pipe.fd < 0)
         return;
+    // Read into the stack first: most wake-ups of a short run read nothing but the end of the
+    // pipe, and a 64 KiB heap block taken and given back for each of them makes the allocator
+    // grow and trim the heap (brk, page faults) once or twice for every run.
+    char block[kReadBlock];
     QByteArray data;
     bool atEnd = false;
     while (data.size() < kMaxReadPerWakeUp) {
-        const qsizetype used = data.size();
-        data.resize(used + kReadBlock);
-        const ssize_t n = ::read(pipe.fd, data.data() + used, static_cast<size_t>(kReadBlock));
-        data.resize(used + std::max<qsizetype>(n, 0));
-        if (n > 0)
+        const ssize_t n = ::read(pipe.fd, block, sizeof block);
+        if (n > 0) {
+            data.append(block, n);
             continue;
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
