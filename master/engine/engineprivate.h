@@ -115,11 +115,11 @@ struct NodeLive
 {
     NodeStatus status;
     QPointer<Net::Channel> channel;
-    QDateTime lastSeen;        // the last message (clock time)
-    QDateTime disconnectedAt;  // invalid while connected
-    QSet<RunId> runs;          // active runs dispatched there
-    bool runsChecks = false;   // its hello listed the "check" capability (Job::check)
-    bool holdsRuns = false;    // its hello listed "start_at": it may be sent runs early
+    QDateTime lastSeen;         // the last message (clock time)
+    QDateTime disconnectedAt;   // invalid while connected
+    QSet<RunId> runs;           // active runs dispatched there
+    bool runsChecks = false;    // its hello listed the "check" capability (Job::check)
+    bool holdsRuns = false;     // its hello listed "start_at": it may be sent runs early
     QList<qint64> skewSamples;  // heartbeat clock_ms - master clock, newest last (predispatch.h)
 };
 

@@ -1058,9 +1058,8 @@ bool Engine::Private::sendDispatch(ActiveRun &run, const JobEntry &entry, NodeLi
     return true;
 }
 
-Protocol::RunDispatchBody Engine::Private::dispatchBody(const ActiveRun &run,
-                                                       const JobEntry &entry,
-                                                       const NodeLive &node)
+Protocol::RunDispatchBody Engine::Private::dispatchBody(const ActiveRun &run, const JobEntry &entry,
+                                                        const NodeLive &node)
 {
     Job job = entry.record.toJob();
     if (run.pipelineRunId != 0) {

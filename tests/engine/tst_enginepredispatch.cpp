@@ -402,7 +402,8 @@ void tst_EnginePredispatch::restartMovedTheHeldRunToAnotherAgent()
     ha.running = {Protocol::RunRef{onA.runId, onA.attempt}};
     a->send(ha);
     QVERIFY(!a->take(Protocol::WelcomeBody::type()).type.isEmpty());
-    const auto stop = Protocol::bodyOf<Protocol::RunStopBody>(a->take(Protocol::RunStopBody::type()));
+    const auto stop
+            = Protocol::bodyOf<Protocol::RunStopBody>(a->take(Protocol::RunStopBody::type()));
     QVERIFY(stop);
     QCOMPARE(stop->runId, onA.runId);
     QCOMPARE(stop->attempt, onA.attempt);
