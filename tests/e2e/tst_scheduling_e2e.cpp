@@ -88,12 +88,22 @@ struct AgentSpec
     AgentOptions options;
 };
 
+AgentSpec agentSpec(const QString &name, const QMap<QString, QString> &labels, int maxParallel,
+                    const QString &simulatedLoad)
+{
+    AgentSpec spec{name, {}};
+    spec.options.labels = labels;
+    spec.options.maxParallel = maxParallel;
+    spec.options.simulatedLoad = simulatedLoad;
+    return spec;
+}
+
 QList<AgentSpec> agentSpecs()
 {
     return {
-            {u"a1"_s, {{{u"zone"_s, u"sh"_s}, {u"role"_s, u"app"_s}}, 4, u"cpu=20,memory=8G"_s}},
-            {u"a2"_s, {{{u"zone"_s, u"bj"_s}, {u"role"_s, u"app"_s}}, 4, u"cpu=40,memory=8G"_s}},
-            {u"a3"_s, {{{u"zone"_s, u"sh"_s}, {u"role"_s, u"db"_s}}, 1, u"cpu=95,memory=8G"_s}},
+            agentSpec(u"a1"_s, {{u"zone"_s, u"sh"_s}, {u"role"_s, u"app"_s}}, 4, u"cpu=20,memory=8G"_s),
+            agentSpec(u"a2"_s, {{u"zone"_s, u"bj"_s}, {u"role"_s, u"app"_s}}, 4, u"cpu=40,memory=8G"_s),
+            agentSpec(u"a3"_s, {{u"zone"_s, u"sh"_s}, {u"role"_s, u"db"_s}}, 1, u"cpu=95,memory=8G"_s),
     };
 }
 
