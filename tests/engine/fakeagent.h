@@ -3,14 +3,18 @@
 // A test "agent" for the engine tests: speaks the agent protocol by hand through a WssClient
 // to a real WssServer on loopback, and the messages an agent sends.
 
+#include <master/engine/engine.h>
 #include <model/runstate.h>
 #include <net/channel.h>
 #include <net/pki.h>
 #include <net/tls.h>
 #include <net/wssclient.h>
+#include <net/wssserver.h>
 #include <protocol/messages.h>
+#include <store/store.h>
 
 #include <QDateTime>
+#include <QHostAddress>
 #include <QList>
 #include <QSslConfiguration>
 #include <QStringList>
@@ -18,6 +22,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <memory>
 
 namespace EngineTest {
 
@@ -137,6 +142,50 @@ inline Protocol::RunResultBody result(const Protocol::RunDispatchBody &dispatch,
     r.startedAtMs = startedAt.toMSecsSinceEpoch();
     r.finishedAtMs = startedAt.toMSecsSinceEpoch() + 10;
     return r;
+}
+
+// The agents' endpoint of a server listening on loopback `port`.
+inline QUrl agentUrl(quint16 port)
+{
+    return QUrl(QStringLiteral("wss://127.0.0.1:%1/agent").arg(port));
+}
+
+// A TLS WebSocket server on a free loopback port that hands its connections to `engine`
+// (as orrery-master does); null when it cannot listen.
+inline std::unique_ptr<WssServer> serveAgents(Master::Engine &engine,
+                                              const QSslConfiguration &tls)
+{
+    auto server = std::make_unique<WssServer>(tls, ChannelOptions{});
+    QObject::connect(server.get(), &WssServer::connected, &engine, &Master::Engine::attachAgent);
+    if (!server->listen(QHostAddress::LocalHost, 0))
+        return nullptr;
+    return server;
+}
+
+// Enrols `node` over `agent` with a fresh one-time token from `store`: the credential the
+// master gave it, or empty when enrolment failed.
+inline QString enrolNode(FakeAgent &agent, Store &store, const QDateTime &now,
+                         const QString &node)
+{
+    auto token = store.createEnrolToken(now.addSecs(3600));
+    if (!token)
+        return {};
+    Protocol::EnrolBody enrol;
+    enrol.token = token->plaintext;
+    enrol.nodeName = node;
+    enrol.hostname = node + QStringLiteral(".example");
+    agent.send(enrol);
+    auto enrolled
+            = Protocol::bodyOf<Protocol::EnrolledBody>(agent.take(Protocol::EnrolledBody::type()));
+    return enrolled ? enrolled->credential : QString();
+}
+
+// The next run.dispatch the agent received (a default body after the timeout).
+inline Protocol::RunDispatchBody takeDispatch(FakeAgent &agent)
+{
+    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
+            agent.take(Protocol::RunDispatchBody::type()));
+    return body ? *body : Protocol::RunDispatchBody();
 }
 
 }  // namespace EngineTest

@@ -59,7 +59,6 @@ private:
     QUrl url() const;
     // Enrols `node` on a fresh connection and says hello; returns the connected agent.
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, int maxParallel = 4);
-    Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
 
     QTemporaryDir m_tmp;
     QSslConfiguration m_serverTls;
@@ -96,10 +95,8 @@ void tst_EngineAgents::init()
     options.outputLimitBytes = 4096;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
-    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
-    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
-    auto port = m_server->listen(QHostAddress::LocalHost, 0);
-    QVERIFY2(port, qPrintable(errorText(port)));
+    m_server = serveAgents(*m_engine, m_serverTls);
+    QVERIFY(m_server);
 }
 
 void tst_EngineAgents::cleanup()
@@ -111,12 +108,7 @@ void tst_EngineAgents::cleanup()
 
 QUrl tst_EngineAgents::url() const
 {
-    QUrl u;
-    u.setScheme(u"wss"_s);
-    u.setHost(u"127.0.0.1"_s);
-    u.setPort(m_server->port());
-    u.setPath(u"/agent"_s);
-    return u;
+    return agentUrl(m_server->port());
 }
 
 std::unique_ptr<FakeAgent> tst_EngineAgents::connectAgent(const QString &node, int maxParallel)
@@ -125,31 +117,15 @@ std::unique_ptr<FakeAgent> tst_EngineAgents::connectAgent(const QString &node, i
     if (!agent->waitConnected())
         return nullptr;
     if (!m_credentials.contains(node)) {
-        auto token = m_store->createEnrolToken(m_clock.now().addSecs(3600));
-        if (!token)
+        const QString credential = enrolNode(*agent, *m_store, m_clock.now(), node);
+        if (credential.isEmpty())
             return nullptr;
-        Protocol::EnrolBody enrol;
-        enrol.token = token->plaintext;
-        enrol.nodeName = node;
-        enrol.hostname = node + u".example"_s;
-        agent->send(enrol);
-        auto enrolled = Protocol::bodyOf<Protocol::EnrolledBody>(
-                agent->take(Protocol::EnrolledBody::type()));
-        if (!enrolled)
-            return nullptr;
-        m_credentials.insert(node, enrolled->credential);
+        m_credentials.insert(node, credential);
     }
     agent->send(hello(node, m_credentials.value(node), maxParallel));
     if (agent->take(Protocol::WelcomeBody::type()).type.isEmpty())
         return nullptr;
     return agent;
-}
-
-Protocol::RunDispatchBody tst_EngineAgents::takeDispatch(FakeAgent &agent)
-{
-    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
-            agent.take(Protocol::RunDispatchBody::type()));
-    return body ? *body : Protocol::RunDispatchBody();
 }
 
 void tst_EngineAgents::enrolHelloDispatchResult()

@@ -58,7 +58,6 @@ private:
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, const QString &credential = {},
                                             const QStringList &capabilities = kHolds,
                                             int maxParallel = 4);
-    Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
     JobId createJob(const QString &name);
     void at(const QDateTime &t);  // moves the clock and lets the engine fire what is due
 
@@ -97,10 +96,8 @@ void tst_EnginePredispatch::startEngine()
     options.predispatch.leadMs = kLeadMs;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
-    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
-    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
-    auto port = m_server->listen(QHostAddress::LocalHost, 0);
-    QVERIFY2(port, qPrintable(errorText(port)));
+    m_server = serveAgents(*m_engine, m_serverTls);
+    QVERIFY(m_server);
 }
 
 void tst_EnginePredispatch::cleanup()
@@ -115,41 +112,20 @@ std::unique_ptr<FakeAgent> tst_EnginePredispatch::connectAgent(const QString &no
                                                                const QStringList &capabilities,
                                                                int maxParallel)
 {
-    QUrl url;
-    url.setScheme(u"wss"_s);
-    url.setHost(u"127.0.0.1"_s);
-    url.setPort(m_server->port());
-    auto agent = std::make_unique<FakeAgent>(url, m_clientTls);
+    auto agent = std::make_unique<FakeAgent>(agentUrl(m_server->port()), m_clientTls);
     if (!agent->waitConnected())
         return nullptr;
     QString secret = credential;
     if (secret.isEmpty()) {
-        auto token = m_store->createEnrolToken(m_clock.now().addSecs(3600));
-        if (!token)
+        secret = enrolNode(*agent, *m_store, m_clock.now(), node);
+        if (secret.isEmpty())
             return nullptr;
-        Protocol::EnrolBody enrol;
-        enrol.token = token->plaintext;
-        enrol.nodeName = node;
-        enrol.hostname = node;
-        agent->send(enrol);
-        auto enrolled = Protocol::bodyOf<Protocol::EnrolledBody>(
-                agent->take(Protocol::EnrolledBody::type()));
-        if (!enrolled)
-            return nullptr;
-        secret = enrolled->credential;
         m_credentials.insert(node, secret);
         Protocol::HelloBody h = hello(node, secret, maxParallel);
         h.capabilities = capabilities;
         agent->send(h);
     }
     return agent;
-}
-
-Protocol::RunDispatchBody tst_EnginePredispatch::takeDispatch(FakeAgent &agent)
-{
-    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
-            agent.take(Protocol::RunDispatchBody::type()));
-    return body ? *body : Protocol::RunDispatchBody();
 }
 
 JobId tst_EnginePredispatch::createJob(const QString &name)

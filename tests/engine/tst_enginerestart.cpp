@@ -57,7 +57,6 @@ private:
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, int maxParallel = 4,
                                             const QMap<QString, QString> &labels = {},
                                             const QList<Protocol::RunRef> &running = {});
-    Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
     void finish(FakeAgent &agent, const Protocol::RunDispatchBody &dispatch, RunState state,
                 int exitCode = 0);
     // Reports the dispatched run as started and waits until the store has it running.
@@ -108,10 +107,8 @@ void tst_EngineRestart::startEngine()
     options.heartbeatIntervalMs = 1000;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
-    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
-    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
-    auto port = m_server->listen(QHostAddress::LocalHost, 0);
-    QVERIFY2(port, qPrintable(errorText(port)));
+    m_server = serveAgents(*m_engine, m_serverTls);
+    QVERIFY(m_server);
 }
 
 void tst_EngineRestart::stopEngine()
@@ -124,25 +121,14 @@ std::unique_ptr<FakeAgent> tst_EngineRestart::connectAgent(const QString &node, 
                                                            const QMap<QString, QString> &labels,
                                                            const QList<Protocol::RunRef> &running)
 {
-    auto agent = std::make_unique<FakeAgent>(
-            QUrl(u"wss://127.0.0.1:%1/agent"_s.arg(m_server->port())), m_clientTls);
+    auto agent = std::make_unique<FakeAgent>(agentUrl(m_server->port()), m_clientTls);
     if (!agent->waitConnected())
         return nullptr;
     QString credential = m_credentials.value(node);
     if (credential.isEmpty()) {
-        auto token = m_store->createEnrolToken(m_clock.now().addSecs(3600));
-        if (!token)
+        credential = enrolNode(*agent, *m_store, m_clock.now(), node);
+        if (credential.isEmpty())
             return nullptr;
-        Protocol::EnrolBody enrol;
-        enrol.token = token->plaintext;
-        enrol.nodeName = node;
-        enrol.hostname = node + u".example"_s;
-        agent->send(enrol);
-        auto enrolled = Protocol::bodyOf<Protocol::EnrolledBody>(
-                agent->take(Protocol::EnrolledBody::type()));
-        if (!enrolled)
-            return nullptr;
-        credential = enrolled->credential;
         m_credentials.insert(node, credential);
     }
     Protocol::HelloBody h = hello(node, credential, maxParallel);
@@ -152,13 +138,6 @@ std::unique_ptr<FakeAgent> tst_EngineRestart::connectAgent(const QString &node, 
     if (agent->take(Protocol::WelcomeBody::type()).type.isEmpty())
         return nullptr;
     return agent;
-}
-
-Protocol::RunDispatchBody tst_EngineRestart::takeDispatch(FakeAgent &agent)
-{
-    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
-            agent.take(Protocol::RunDispatchBody::type()));
-    return body ? *body : Protocol::RunDispatchBody();
 }
 
 void tst_EngineRestart::finish(FakeAgent &agent, const Protocol::RunDispatchBody &dispatch,

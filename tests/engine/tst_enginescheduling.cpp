@@ -98,7 +98,6 @@ private:
     std::unique_ptr<FakeAgent> connectAgent(const QString &node, int maxParallel,
                                             const QMap<QString, QString> &labels = {},
                                             const QStringList &capabilities = {});
-    Protocol::RunDispatchBody takeDispatch(FakeAgent &agent);
     // Reports the dispatched run as ended (state, exit code) and waits for the ack.
     void finish(FakeAgent &agent, const Protocol::RunDispatchBody &dispatch, RunState state,
                 int exitCode = 0);
@@ -135,10 +134,8 @@ void tst_EngineScheduling::startEngine(EngineOptions options)
     options.heartbeatIntervalMs = 1000;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
-    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
-    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
-    auto port = m_server->listen(QHostAddress::LocalHost, 0);
-    QVERIFY2(port, qPrintable(errorText(port)));
+    m_server = serveAgents(*m_engine, m_serverTls);
+    QVERIFY(m_server);
 }
 
 void tst_EngineScheduling::restartEngine()
@@ -149,10 +146,8 @@ void tst_EngineScheduling::restartEngine()
     options.heartbeatIntervalMs = 1000;
     m_engine = std::make_unique<Engine>(*m_store, m_clock, options);
     QVERIFY(m_engine->start());
-    m_server = std::make_unique<WssServer>(m_serverTls, ChannelOptions{});
-    connect(m_server.get(), &WssServer::connected, m_engine.get(), &Engine::attachAgent);
-    auto port = m_server->listen(QHostAddress::LocalHost, 0);
-    QVERIFY2(port, qPrintable(errorText(port)));
+    m_server = serveAgents(*m_engine, m_serverTls);
+    QVERIFY(m_server);
 }
 
 void tst_EngineScheduling::cleanup()
@@ -166,41 +161,20 @@ std::unique_ptr<FakeAgent> tst_EngineScheduling::connectAgent(const QString &nod
                                                               const QMap<QString, QString> &labels,
                                                               const QStringList &capabilities)
 {
-    QUrl url;
-    url.setScheme(u"wss"_s);
-    url.setHost(u"127.0.0.1"_s);
-    url.setPort(m_server->port());
-    url.setPath(u"/agent"_s);
-    auto agent = std::make_unique<FakeAgent>(url, m_clientTls);
+    auto agent = std::make_unique<FakeAgent>(agentUrl(m_server->port()), m_clientTls);
     if (!agent->waitConnected())
         return nullptr;
-    auto token = m_store->createEnrolToken(m_clock.now().addSecs(3600));
-    if (!token)
+    const QString credential = enrolNode(*agent, *m_store, m_clock.now(), node);
+    if (credential.isEmpty())
         return nullptr;
-    Protocol::EnrolBody enrol;
-    enrol.token = token->plaintext;
-    enrol.nodeName = node;
-    enrol.hostname = node + u".example"_s;
-    agent->send(enrol);
-    auto enrolled
-            = Protocol::bodyOf<Protocol::EnrolledBody>(agent->take(Protocol::EnrolledBody::type()));
-    if (!enrolled)
-        return nullptr;
-    m_credentials.insert(node, enrolled->credential);
-    Protocol::HelloBody h = hello(node, enrolled->credential, maxParallel);
+    m_credentials.insert(node, credential);
+    Protocol::HelloBody h = hello(node, credential, maxParallel);
     h.labels = labels;
     h.capabilities = capabilities;
     agent->send(h);
     if (agent->take(Protocol::WelcomeBody::type()).type.isEmpty())
         return nullptr;
     return agent;
-}
-
-Protocol::RunDispatchBody tst_EngineScheduling::takeDispatch(FakeAgent &agent)
-{
-    auto body = Protocol::bodyOf<Protocol::RunDispatchBody>(
-            agent.take(Protocol::RunDispatchBody::type()));
-    return body ? *body : Protocol::RunDispatchBody();
 }
 
 void tst_EngineScheduling::finish(FakeAgent &agent, const Protocol::RunDispatchBody &dispatch,
